@@ -1,0 +1,50 @@
+using Warden.Policy;
+
+namespace Warden.Execution;
+
+/// <summary>
+/// A one-shot execution: a language, the code (or files), and what the program may see.
+/// Immutable; validated by <see cref="RunRequestValidator"/> before anything starts.
+/// </summary>
+public sealed record RunRequest
+{
+    /// <summary>Language id or alias, such as <c>python</c> or <c>c++</c>.</summary>
+    public required string Language { get; init; }
+
+    /// <summary>Source code, written to the language's default file (for example <c>main.py</c>).</summary>
+    public string? Code { get; init; }
+
+    /// <summary>Extra files placed in /workspace before the run (relative paths only).</summary>
+    public IReadOnlyList<InputFile>? Files { get; init; }
+
+    /// <summary>When <see cref="Code"/> is absent: which of <see cref="Files"/> is the program.</summary>
+    public string? Entry { get; init; }
+
+    /// <summary>Arguments passed to the program.</summary>
+    public IReadOnlyList<string>? Args { get; init; }
+
+    /// <summary>Standard input; empty when absent.</summary>
+    public string? Stdin { get; init; }
+
+    /// <summary>Environment variables. The sandbox sees these and a few fixed ones (PATH, HOME, LANG), never the host's.</summary>
+    public IReadOnlyDictionary<string, string>? Env { get; init; }
+
+    /// <summary>Limits; absent fields take the configured defaults.</summary>
+    public LimitsRequest? Limits { get; init; }
+
+    /// <summary>Files to bring back from /workspace after the run: relative paths or glob patterns such as <c>*.png</c>.</summary>
+    public IReadOnlyList<string>? Collect { get; init; }
+}
+
+/// <summary>A file given to the sandbox. Exactly one of <see cref="Content"/> (UTF-8 text) or <see cref="ContentBase64"/>.</summary>
+public sealed record InputFile
+{
+    /// <summary>Path relative to /workspace, such as <c>data/input.csv</c>.</summary>
+    public required string Path { get; init; }
+    /// <summary>Text content.</summary>
+    public string? Content { get; init; }
+    /// <summary>Binary content, base64.</summary>
+    public string? ContentBase64 { get; init; }
+    /// <summary>Whether the file is executable.</summary>
+    public bool Executable { get; init; }
+}

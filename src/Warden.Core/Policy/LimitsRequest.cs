@@ -1,0 +1,87 @@
+using System.Globalization;
+
+namespace Warden.Policy;
+
+/// <summary>
+/// Limits as a caller asks for them: every field optional. <see cref="Resolve"/> fills the
+/// gaps from a base (the defaults, or a configured profile) and validates every field
+/// against the hard bounds below, naming the field in the error.
+/// </summary>
+public sealed record LimitsRequest
+{
+    /// <summary>Wall-clock timeout in milliseconds (1 .. 3 600 000).</summary>
+    public int? TimeoutMs { get; init; }
+    /// <summary>Memory in MiB (16 .. 65 536).</summary>
+    public int? MemoryMb { get; init; }
+    /// <summary>Tasks (4 .. 16 384).</summary>
+    public int? Pids { get; init; }
+    /// <summary>Cores (0.05 .. 256).</summary>
+    public double? Cpus { get; init; }
+    /// <summary>Bytes per output stream (1 024 .. 1 GiB).</summary>
+    public long? OutputBytes { get; init; }
+    /// <summary>MiB for /workspace and for /tmp (1 .. 65 536).</summary>
+    public int? DiskMb { get; init; }
+    /// <summary>Open files per process (16 .. 65 536).</summary>
+    public int? OpenFiles { get; init; }
+
+    /// <summary>Hard bounds: no configuration or request can go outside them.</summary>
+    public static class Bounds
+    {
+        /// <summary>Timeout bounds in ms.</summary>
+        public const int MinTimeoutMs = 1, MaxTimeoutMs = 3_600_000;
+        /// <summary>Memory bounds in MiB.</summary>
+        public const int MinMemoryMb = 16, MaxMemoryMb = 65_536;
+        /// <summary>Task count bounds.</summary>
+        public const int MinPids = 4, MaxPids = 16_384;
+        /// <summary>CPU bounds in cores.</summary>
+        public const double MinCpus = 0.05, MaxCpus = 256;
+        /// <summary>Output bounds in bytes.</summary>
+        public const long MinOutputBytes = 1_024, MaxOutputBytes = 1L << 30;
+        /// <summary>Disk bounds in MiB.</summary>
+        public const int MinDiskMb = 1, MaxDiskMb = 65_536;
+        /// <summary>Open-file bounds.</summary>
+        public const int MinOpenFiles = 16, MaxOpenFiles = 65_536;
+    }
+
+    /// <summary>Applies this request over <paramref name="baseLimits"/> and validates the result.</summary>
+    /// <exception cref="InvalidRequestException">A field is out of bounds; the message names it.</exception>
+    public Limits Resolve(Limits? baseLimits = null)
+    {
+        var b = baseLimits ?? Limits.Default;
+        var result = new Limits
+        {
+            TimeoutMs = TimeoutMs ?? b.TimeoutMs,
+            MemoryMb = MemoryMb ?? b.MemoryMb,
+            Pids = Pids ?? b.Pids,
+            Cpus = Cpus ?? b.Cpus,
+            OutputBytes = OutputBytes ?? b.OutputBytes,
+            DiskMb = DiskMb ?? b.DiskMb,
+            OpenFiles = OpenFiles ?? b.OpenFiles,
+        };
+        Validate(result);
+        return result;
+    }
+
+    /// <summary>Validates a complete set of limits against <see cref="Bounds"/>.</summary>
+    /// <exception cref="InvalidRequestException">A field is out of bounds; the message names it.</exception>
+    public static void Validate(Limits l)
+    {
+        Check("limits.timeoutMs", l.TimeoutMs, Bounds.MinTimeoutMs, Bounds.MaxTimeoutMs);
+        Check("limits.memoryMb", l.MemoryMb, Bounds.MinMemoryMb, Bounds.MaxMemoryMb);
+        Check("limits.pids", l.Pids, Bounds.MinPids, Bounds.MaxPids);
+        if (double.IsNaN(l.Cpus) || l.Cpus < Bounds.MinCpus || l.Cpus > Bounds.MaxCpus)
+            throw Out("limits.cpus", l.Cpus.ToString(CultureInfo.InvariantCulture), Bounds.MinCpus.ToString(CultureInfo.InvariantCulture), Bounds.MaxCpus.ToString(CultureInfo.InvariantCulture));
+        Check("limits.outputBytes", l.OutputBytes, Bounds.MinOutputBytes, Bounds.MaxOutputBytes);
+        Check("limits.diskMb", l.DiskMb, Bounds.MinDiskMb, Bounds.MaxDiskMb);
+        Check("limits.openFiles", l.OpenFiles, Bounds.MinOpenFiles, Bounds.MaxOpenFiles);
+    }
+
+    private static void Check(string field, long value, long min, long max)
+    {
+        if (value < min || value > max)
+            throw Out(field, value.ToString(CultureInfo.InvariantCulture), min.ToString(CultureInfo.InvariantCulture), max.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static InvalidRequestException Out(string field, string value, string min, string max) =>
+        new(field, $"{field} must be between {min} and {max}; got {value}.");
+}
