@@ -125,5 +125,6 @@ public sealed class RunCommandTests
         var o = await CliRunner.RunAsync(null, "run", "--unsafe-no-isolation", "-l", "sh", "-c", "echo x");
         Assert.Contains("WITHOUT ANY SANDBOX", o.Stderr);
         Assert.Equal("x\n", o.Stdout);
+        Assert.DoesNotContain(Directory.GetDirectories(Path.GetTempPath(), "warden-unsafe-*"), d => Directory.GetCreationTimeUtc(d) > DateTime.UtcNow.AddMinutes(-1));
     }
 }
