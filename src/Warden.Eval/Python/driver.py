@@ -54,9 +54,15 @@ def _main():
         except OSError:
             pass
 
+    pass_marker, builtins_dict = _PASS, builtins.__dict__
+    pristine = dict(builtins_dict)
+
     def fail(exc, marker=b""):
         line = "error"
         try:
+            line = _type(exc).__name__
+            # The sample may have broken builtins that traceback needs.
+            builtins_dict.update(pristine)
             import linecache
             import traceback
             lines = sample_source.splitlines(True)
@@ -73,7 +79,6 @@ def _main():
         _exit(1)
 
     # The problem's own code, before any of the sample's.
-    pristine = dict(builtins.__dict__)
     trusted = {"__name__": "__warden_problem__", "__builtins__": pristine}
     try:
         exec(compile(trusted_source, "test.py", "exec"), trusted)
@@ -129,10 +134,14 @@ def _main():
                                      + "; only values built of exact built-in types are judged")
             return result
 
-        check(guarded if plain_only else candidate)
+        judged = guarded if plain_only else candidate
+        # As in HumanEval, where the test shares the sample's module, the entry point's name
+        # means the candidate inside the checks too (HumanEval/33 compares against it).
+        trusted[entry_point] = judged
+        check(judged)
     except _base_exception as exc:
         fail(exc)
-    _write(1, b"\n" + _PASS + nonce + b"\n")
+    _write(1, b"\n" + pass_marker + nonce + b"\n")
     _exit(0)
 
 

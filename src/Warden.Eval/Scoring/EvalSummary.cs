@@ -36,10 +36,9 @@ public sealed record EvalSummary
     /// <param name="ks">The k to compute pass@k for; duplicates and order do not matter.</param>
     public static EvalSummary Compute(IEnumerable<SampleVerdict> verdicts, IEnumerable<int> ks)
     {
-        var last = new Dictionary<SampleKey, SampleVerdict>();
-        foreach (var v in verdicts) last[v.Key] = v;
-        var byOutcome = last.Values.GroupBy(v => v.Outcome).ToDictionary(g => g.Key, g => g.Count());
-        var perTask = last.Values.Where(v => v.IsJudged)
+        var last = Verdicts.LastPerKey(verdicts);
+        var byOutcome = last.GroupBy(v => v.Outcome).ToDictionary(g => g.Key, g => g.Count());
+        var perTask = last.Where(v => v.IsJudged)
             .GroupBy(v => v.TaskId, StringComparer.Ordinal)
             .Select(g => (N: g.Count(), C: g.Count(v => v.Passed)))
             .ToList();
