@@ -36,6 +36,9 @@ public sealed record RunResult
     public string Path { get; init; } = "cold";
     /// <summary>A short explanation for sandbox-error, compile-error and limits; null otherwise. Never holds host paths.</summary>
     public string? Message { get; init; }
+    /// <summary>Host-side detail of a sandbox error, for local logs and the CLI; never serialized.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Diagnostic { get; init; }
     /// <summary>The limits the run had.</summary>
     public Policy.Limits? Limits { get; init; }
 }

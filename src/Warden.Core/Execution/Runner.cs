@@ -175,6 +175,7 @@ public sealed class Runner : ISandboxRunner
                 Skipped = f.Skipped,
             }).ToList(),
             Message = OutcomeClassifier.Explain(reason, o, limits),
+            Diagnostic = o.Diagnostic,
             Limits = limits,
         };
     }

@@ -26,7 +26,7 @@ public sealed partial class WardenJsonContext : JsonSerializerContext;
 /// <summary>Shared serializer options built on <see cref="WardenJsonContext"/>.</summary>
 public static class WardenJson
 {
-    /// <summary>Options with the kebab-case enum converter the contract uses.</summary>
+    /// <summary>Options of the contract (camelCase, kebab-case reasons, unknown fields rejected).</summary>
     public static JsonSerializerOptions Options { get; } = Create(indented: false);
 
     /// <summary>Indented variant for humans.</summary>
@@ -35,8 +35,7 @@ public static class WardenJson
     private static JsonSerializerOptions Create(bool indented)
     {
         var o = new JsonSerializerOptions(WardenJsonContext.Default.Options) { WriteIndented = indented };
-        o.Converters.Insert(0, new JsonStringEnumConverter<RunReason>(JsonNamingPolicy.KebabCaseLower));
-        o.TypeInfoResolverChain.Insert(0, WardenJsonContext.Default);
+        o.MakeReadOnly();
         return o;
     }
 }

@@ -35,9 +35,23 @@ public sealed class LanguageRegistry
     {
         using var s = Assembly.GetExecutingAssembly().GetManifestResourceStream("Warden.languages.json")
             ?? throw new InvalidOperationException("languages.json resource missing");
-        return JsonSerializer.Deserialize(s, WardenJsonContext.Default.ListLanguageDefinition)
+        var list = JsonSerializer.Deserialize(s, WardenJsonContext.Default.ListLanguageDefinition)
             ?? throw new InvalidOperationException("languages.json is empty");
+        return list.Select(Normalize).ToList();
     }
+
+    /// <summary>
+    /// JSON leaves absent init-only collections null (the source generator sets every init
+    /// property); give them their documented empty defaults.
+    /// </summary>
+    public static LanguageDefinition Normalize(LanguageDefinition d) => d with
+    {
+        Aliases = d.Aliases ?? [],
+        Extensions = d.Extensions ?? [],
+        Artifacts = d.Artifacts ?? [],
+        Env = d.Env ?? new Dictionary<string, string>(),
+        Binds = d.Binds ?? [],
+    };
 
     /// <summary>Finds a language by id or alias.</summary>
     public LanguageDefinition? Find(string name) => _byName.GetValueOrDefault(name.Trim());

@@ -10,6 +10,8 @@ public sealed record SandboxOutcome
     public bool Started { get; init; }
     /// <summary>Why the sandbox could not be set up, when <see cref="Started"/> is false. Safe to show remotely.</summary>
     public string? SetupError { get; init; }
+    /// <summary>Host-side detail of a setup failure (may hold host paths: for local logs and the CLI only).</summary>
+    public string? Diagnostic { get; init; }
     /// <summary>Exit code, when the command exited.</summary>
     public int? ExitCode { get; init; }
     /// <summary>Signal number, when the command was killed by one.</summary>

@@ -1,0 +1,65 @@
+using Warden.Linux.Native;
+
+namespace Warden.Linux.Cgroups;
+
+/// <summary>
+/// The cgroup(s) of one sandbox: one directory per v1 hierarchy, or one v2 directory.
+/// Knows how to read what it counted, kill everything in it, and remove itself.
+/// </summary>
+internal sealed class SandboxCgroup
+{
+    private readonly Func<CgroupStats> _stats;
+    private readonly string? _killFile;
+
+    public SandboxCgroup(IReadOnlyList<string> dirs, IReadOnlyList<string> procsFiles, Func<CgroupStats> stats, string? killFile)
+    {
+        Dirs = dirs;
+        ProcsFiles = procsFiles;
+        _stats = stats;
+        _killFile = killFile;
+    }
+
+    /// <summary>The directories, one per hierarchy.</summary>
+    public IReadOnlyList<string> Dirs { get; }
+
+    /// <summary>The cgroup.procs files a process writes itself into to join.</summary>
+    public IReadOnlyList<string> ProcsFiles { get; }
+
+    public CgroupStats ReadStats() => _stats();
+
+    /// <summary>The pids still inside (union over hierarchies).</summary>
+    public HashSet<int> Pids()
+    {
+        var set = new HashSet<int>();
+        foreach (var f in ProcsFiles) set.UnionWith(CgroupFs.ReadPids(f));
+        return set;
+    }
+
+    /// <summary>
+    /// Kills every process inside and waits until none is left (bounded). v2 uses cgroup.kill;
+    /// v1 kills what it lists until the list stays empty (a fork bomb cannot outrun this: its
+    /// pid namespace's init is already dead and the pids limit bounds it).
+    /// </summary>
+    public bool KillAll(TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        if (_killFile is not null) CgroupFs.TryWrite(_killFile, "1");
+        var spins = 0;
+        while (true)
+        {
+            var pids = Pids();
+            if (pids.Count == 0) return true;
+            foreach (var pid in pids) Libc.kill(pid, Libc.SIGKILL);
+            if (Environment.TickCount64 > deadline) return false;
+            Thread.Sleep(spins++ < 20 ? 1 : 5);
+        }
+    }
+
+    /// <summary>Removes every directory; false when one could not be removed.</summary>
+    public bool TryRemove()
+    {
+        var ok = true;
+        foreach (var d in Dirs) ok &= CgroupFs.TryRemoveDir(d);
+        return ok;
+    }
+}

@@ -1,0 +1,342 @@
+/*
+ * warden-helper: the two steps of a sandbox launch that .NET cannot do, because they must
+ * happen between fork and exec, or inside the sandbox.
+ *
+ *   warden-helper launch [--cgroup PROCS_FILE]... [--rlimit RES=SOFT:HARD]...
+ *                        [--uid N --gid N] -- /usr/bin/bwrap ARGS...
+ *     Runs outside the sandbox, started by Warden with an empty environment. In order:
+ *     new session; default signal dispositions; joins every cgroup (writes its own pid);
+ *     sets rlimits; when root, drops to the sandbox's unprivileged host uid/gid with no
+ *     supplementary groups; then execs bubblewrap. So bubblewrap, and everything it starts,
+ *     is inside the cgroup, under the rlimits and unprivileged before any user code runs.
+ *     Any failure exits 125 with one line on stderr naming the failed step.
+ *
+ *   warden-helper exec [--collect PATTERN]... [--collect-max-bytes N] [--collect-max-files N]
+ *                      -- PROGRAM ARGS...
+ *     Runs inside the sandbox (after bubblewrap applied namespaces, mounts and seccomp),
+ *     with a status pipe on fd 3. Forks PROGRAM, reports over fd 3 whether exec succeeded
+ *     and how it ended (exit code or signal, with rusage), then sends the files of
+ *     /workspace matching the patterns. The program never sees fd 3, and this process is
+ *     not dumpable, so the program cannot forge the status through /proc.
+ *
+ * Status protocol on fd 3 (text headers, raw bytes for files):
+ *   S <pid>\n                         program started
+ *   E <errno>\n                       exec failed
+ *   X <code> <utime_us> <stime_us> <maxrss_kb>\n   exited
+ *   K <sig> <utime_us> <stime_us> <maxrss_kb>\n    killed by signal
+ *   F <size> <pathlen>\n<path><bytes> a collected file
+ *   T <size> <pathlen>\n<path>        a matching file skipped (too large)
+ *   D\n                               done
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define STATUS_FD 3
+#define MAX_PATTERNS 64
+#define MAX_DEPTH 16
+
+static void die(const char *step)
+{
+    char buf[512];
+    int n = snprintf(buf, sizeof buf, "warden-helper: %s failed: %s\n", step, strerror(errno));
+    if (n > 0) (void)!write(2, buf, (size_t)n);
+    _exit(125);
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void reset_signals(void)
+{
+    sigset_t all;
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    for (int s = 1; s < NSIG; s++) {
+        if (s == SIGKILL || s == SIGSTOP) continue;
+        signal(s, SIG_DFL);
+    }
+}
+
+static int parse_resource(const char *name)
+{
+    if (!strcmp(name, "cpu")) return RLIMIT_CPU;
+    if (!strcmp(name, "fsize")) return RLIMIT_FSIZE;
+    if (!strcmp(name, "nofile")) return RLIMIT_NOFILE;
+    if (!strcmp(name, "core")) return RLIMIT_CORE;
+    if (!strcmp(name, "nproc")) return RLIMIT_NPROC;
+    if (!strcmp(name, "stack")) return RLIMIT_STACK;
+    if (!strcmp(name, "memlock")) return RLIMIT_MEMLOCK;
+    if (!strcmp(name, "msgqueue")) return RLIMIT_MSGQUEUE;
+    return -1;
+}
+
+static int launch(int argc, char **argv)
+{
+    long uid = -1, gid = -1;
+    int i = 0;
+    const char *cgroups[16];
+    int ncg = 0;
+    struct { int res; struct rlimit lim; } rl[16];
+    int nrl = 0;
+    unsigned int close_from = 0;
+
+    for (; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) { i++; break; }
+        if (i + 1 >= argc) { errno = EINVAL; die("argument parsing"); }
+        if (!strcmp(argv[i], "--cgroup")) {
+            if (ncg == 16) { errno = E2BIG; die("argument parsing"); }
+            cgroups[ncg++] = argv[++i];
+        } else if (!strcmp(argv[i], "--rlimit")) {
+            char name[32];
+            unsigned long long soft, hard;
+            if (nrl == 16 || sscanf(argv[++i], "%31[a-z]=%llu:%llu", name, &soft, &hard) != 3) { errno = EINVAL; die("--rlimit parsing"); }
+            int res = parse_resource(name);
+            if (res < 0) { errno = EINVAL; die("--rlimit resource"); }
+            rl[nrl].res = res;
+            rl[nrl].lim.rlim_cur = (rlim_t)soft;
+            rl[nrl].lim.rlim_max = (rlim_t)hard;
+            nrl++;
+        } else if (!strcmp(argv[i], "--uid")) {
+            uid = strtol(argv[++i], NULL, 10);
+        } else if (!strcmp(argv[i], "--gid")) {
+            gid = strtol(argv[++i], NULL, 10);
+        } else if (!strcmp(argv[i], "--close-from")) {
+            close_from = (unsigned int)strtoul(argv[++i], NULL, 10);
+        } else {
+            errno = EINVAL;
+            die("unknown option");
+        }
+    }
+    if (i >= argc) { errno = EINVAL; die("missing command"); }
+
+    /* Only 0-2 (stdio), 3 (status) and the descriptors bubblewrap is told about are open:
+     * Warden passes exactly those; --close-from closes anything else that slipped through. */
+    if (close_from >= 3 && syscall(SYS_close_range, close_from, ~0U, 0) < 0) die("close_range");
+    if (setsid() < 0) die("setsid");
+    reset_signals();
+
+    for (int c = 0; c < ncg; c++) {
+        int fd = open(cgroups[c], O_WRONLY | O_CLOEXEC);
+        if (fd < 0) die("open cgroup.procs");
+        if (write_all(fd, "0\n", 2) < 0) die("join cgroup");
+        close(fd);
+    }
+    for (int r = 0; r < nrl; r++)
+        if (setrlimit(rl[r].res, &rl[r].lim) < 0) die("setrlimit");
+
+    if (gid >= 0) {
+        gid_t g = (gid_t)gid;
+        if (setgroups(0, NULL) < 0) die("setgroups");
+        if (setresgid(g, g, g) < 0) die("setresgid");
+    }
+    if (uid >= 0) {
+        uid_t u = (uid_t)uid;
+        if (setresuid(u, u, u) < 0) die("setresuid");
+        /* Belt and braces: we must never run bubblewrap as host root. */
+        if (getuid() == 0 || geteuid() == 0 || setuid(0) == 0) { errno = EPERM; die("dropping root"); }
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("no_new_privs");
+
+    char *empty_env[] = { NULL };
+    execve(argv[i], &argv[i], empty_env);
+    die("exec bubblewrap");
+    return 125;
+}
+
+/* ---- exec mode ---- */
+
+static const char *patterns[MAX_PATTERNS];
+static int npatterns;
+static long long collect_budget = 16LL << 20;
+static int collect_files_left = 256;
+
+static int matches(const char *rel)
+{
+    const char *base = strrchr(rel, '/');
+    base = base ? base + 1 : rel;
+    for (int i = 0; i < npatterns; i++) {
+        if (fnmatch(patterns[i], rel, FNM_PATHNAME | FNM_PERIOD) == 0) return 1;
+        if (!strchr(patterns[i], '/') && fnmatch(patterns[i], base, FNM_PERIOD) == 0) return 1;
+    }
+    return 0;
+}
+
+static void send_file(int dirfd, const char *name, const char *rel)
+{
+    char hdr[64];
+    size_t plen = strlen(rel);
+    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) { close(fd); return; }
+    if (collect_files_left <= 0 || st.st_size > collect_budget) {
+        int n = snprintf(hdr, sizeof hdr, "T %lld %zu\n", (long long)st.st_size, plen);
+        write_all(STATUS_FD, hdr, (size_t)n);
+        write_all(STATUS_FD, rel, plen);
+        close(fd);
+        return;
+    }
+    /* Read the whole file first so the size we announce is the size we send, even if
+     * something in the sandbox is still writing to it. */
+    long long size = st.st_size;
+    char *buf = malloc(size > 0 ? (size_t)size : 1);
+    if (!buf) { close(fd); return; }
+    long long got = 0;
+    while (got < size) {
+        ssize_t n = read(fd, buf + got, (size_t)(size - got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += n;
+    }
+    close(fd);
+    int n = snprintf(hdr, sizeof hdr, "F %lld %zu\n", got, plen);
+    write_all(STATUS_FD, hdr, (size_t)n);
+    write_all(STATUS_FD, rel, plen);
+    write_all(STATUS_FD, buf, (size_t)got);
+    free(buf);
+    collect_budget -= got;
+    collect_files_left--;
+}
+
+static void walk(int dirfd, const char *prefix, int depth)
+{
+    if (depth > MAX_DEPTH) return;
+    int fd = dup(dirfd);
+    if (fd < 0) return;
+    DIR *d = fdopendir(fd);
+    if (!d) { close(fd); return; }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        char rel[PATH_MAX];
+        int n = snprintf(rel, sizeof rel, "%s%s", prefix, e->d_name);
+        if (n <= 0 || n >= (int)sizeof rel - 1) continue;
+        struct stat st;
+        if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
+        if (S_ISDIR(st.st_mode)) {
+            int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0) continue;
+            rel[n] = '/';
+            rel[n + 1] = 0;
+            walk(sub, rel, depth + 1);
+            close(sub);
+        } else if (S_ISREG(st.st_mode) && matches(rel)) {
+            send_file(dirfd, e->d_name, rel);
+        }
+    }
+    closedir(d);
+}
+
+static int exec_mode(int argc, char **argv)
+{
+    int i = 0;
+    for (; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) { i++; break; }
+        if (i + 1 >= argc) { errno = EINVAL; die("argument parsing"); }
+        if (!strcmp(argv[i], "--collect")) {
+            if (npatterns < MAX_PATTERNS) patterns[npatterns++] = argv[++i]; else i++;
+        } else if (!strcmp(argv[i], "--collect-max-bytes")) {
+            collect_budget = atoll(argv[++i]);
+        } else if (!strcmp(argv[i], "--collect-max-files")) {
+            collect_files_left = atoi(argv[++i]);
+        } else {
+            errno = EINVAL;
+            die("unknown option");
+        }
+    }
+    if (i >= argc) { errno = EINVAL; die("missing program"); }
+
+    /* Not dumpable: /proc/<this>/fd is then closed to the program, so it cannot reach fd 3. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die("PR_SET_DUMPABLE");
+    if (fcntl(STATUS_FD, F_SETFD, FD_CLOEXEC) < 0) die("status fd");
+
+    int errpipe[2];
+    if (pipe2(errpipe, O_CLOEXEC) < 0) die("pipe");
+    pid_t pid = fork();
+    if (pid < 0) die("fork");
+    if (pid == 0) {
+        close(errpipe[0]);
+        execvp(argv[i], &argv[i]);
+        int e = errno;
+        (void)!write(errpipe[1], &e, sizeof e);
+        _exit(127);
+    }
+    close(errpipe[1]);
+    /* The program's stdio belongs to it alone from here on. */
+    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (devnull >= 0) { dup2(devnull, 0); dup2(devnull, 1); dup2(devnull, 2); close(devnull); }
+
+    char line[128];
+    int e = 0;
+    ssize_t r;
+    do r = read(errpipe[0], &e, sizeof e); while (r < 0 && errno == EINTR);
+    close(errpipe[0]);
+    if (r == (ssize_t)sizeof e) {
+        int n = snprintf(line, sizeof line, "E %d\n", e);
+        write_all(STATUS_FD, line, (size_t)n);
+        waitpid(pid, NULL, 0);
+        return 127;
+    }
+    int n = snprintf(line, sizeof line, "S %d\n", (int)pid);
+    write_all(STATUS_FD, line, (size_t)n);
+
+    int status;
+    struct rusage ru;
+    while (wait4(pid, &status, 0, &ru) < 0)
+        if (errno != EINTR) die("wait4");
+    long long ut = (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
+    long long stt = (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
+    int code;
+    if (WIFSIGNALED(status)) {
+        code = 128 + WTERMSIG(status);
+        n = snprintf(line, sizeof line, "K %d %lld %lld %ld\n", WTERMSIG(status), ut, stt, ru.ru_maxrss);
+    } else {
+        code = WEXITSTATUS(status);
+        n = snprintf(line, sizeof line, "X %d %lld %lld %ld\n", code, ut, stt, ru.ru_maxrss);
+    }
+    write_all(STATUS_FD, line, (size_t)n);
+
+    if (npatterns > 0) {
+        int ws = open("/workspace", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (ws >= 0) { walk(ws, "", 0); close(ws); }
+    }
+    write_all(STATUS_FD, "D\n", 2);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "launch")) return launch(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "exec")) return exec_mode(argc - 2, argv + 2);
+    static const char usage[] = "usage: warden-helper launch|exec ... (internal to Warden)\n";
+    (void)!write(2, usage, sizeof usage - 1);
+    return 2;
+}
