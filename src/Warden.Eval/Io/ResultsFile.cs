@@ -33,10 +33,10 @@ public sealed class ResultsFile : IDisposable
 
     /// <summary>Opens (or creates) <paramref name="path"/> for appending and reads what it holds.</summary>
     /// <exception cref="InvalidDataException">A complete line is not a verdict; the message names the line.</exception>
-    /// <exception cref="IOException">The file cannot be opened, or another run has it open.</exception>
+    /// <exception cref="IOException">The file cannot be opened, or another run has it open (an exclusive advisory lock).</exception>
     public static ResultsFile Open(string path)
     {
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         try
         {
             var bytes = new byte[stream.Length];

@@ -29,7 +29,7 @@ internal static class RunJudge
 
     /// <summary>Whether <paramref name="stdout"/> holds the line <c>marker nonce</c>.</summary>
     public static bool HasMarkerLine(string stdout, string marker, string nonce) =>
-        stdout.Contains($"\n{marker} {nonce}\n", StringComparison.Ordinal);
+        nonce.Length > 0 && stdout.Contains($"\n{marker} {nonce}\n", StringComparison.Ordinal);
 
     /// <summary>The last non-blank line of <paramref name="text"/>, trimmed and shortened; null when there is none.</summary>
     public static string? LastLine(string text)
