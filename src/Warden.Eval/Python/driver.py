@@ -85,13 +85,45 @@ def _main():
         check = trusted["check"]
     except _base_exception as exc:
         fail(exc, _PROBLEM)
-    # Modules the test imported are seen by `check` through snapshots, so that patching
-    # math.fabs (say) from the sample changes nothing for the checks.
+    # The modules the test uses are seen by `check` through snapshots taken now, so that
+    # patching math.fabs (say) from the sample changes nothing for the checks: those bound at
+    # the test's top level, and those it imports inside `check` (imported here, ahead of the
+    # sample, and served from the snapshots by the problem's own __import__).
+    snapshots = {}
+
+    def snapshot(module):
+        copy = snapshots.get(module.__name__)
+        if copy is None:
+            copy = types.ModuleType(module.__name__)
+            copy.__dict__.update(module.__dict__)
+            snapshots[module.__name__] = copy
+        return copy
+
+    for line in trusted_source.splitlines():
+        words = line.strip().replace(",", " ").split()
+        names = []
+        if _len(words) > 1 and words[0] == "import":
+            names = [w for i, w in enumerate(words[1:]) if w != "as" and (i == 0 or words[i] != "as")]
+        elif _len(words) > 3 and words[0] == "from" and words[2] == "import" and not words[1].startswith("."):
+            names = [words[1]]
+        for name in names:
+            try:
+                snapshot(__import__(name.partition(".")[0]))
+            except _base_exception:
+                pass
     for key, value in list(trusted.items()):
         if isinstance(value, types.ModuleType):
-            snapshot = types.ModuleType(value.__name__)
-            snapshot.__dict__.update(value.__dict__)
-            trusted[key] = snapshot
+            trusted[key] = snapshot(value)
+    real_import = __import__
+
+    def problem_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if level == 0:
+            copy = snapshots.get(name if fromlist else name.partition(".")[0])
+            if copy is not None:
+                return copy
+        return real_import(name, globals, locals, fromlist, level)
+
+    pristine["__import__"] = problem_import
 
     plain_scalars = (_type(None), bool, int, float, complex, str, bytes)
     sequences = (list, tuple, set, frozenset)
