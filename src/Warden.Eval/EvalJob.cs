@@ -18,7 +18,11 @@ internal sealed record EvalJob
 
     /// <exception cref="InvalidDataException">An input file is malformed, or a sample names an unknown task.</exception>
     /// <exception cref="IOException">A file cannot be read or the results file cannot be opened.</exception>
-    public async Task<EvalSummary> RunAsync(ISandboxRunner runner, ProgressReporter? progress, CancellationToken cancellationToken)
+    /// <param name="runner">The sandboxed runner.</param>
+    /// <param name="progress">Progress display, if any.</param>
+    /// <param name="cancellationToken">Stops the run; the verdicts reached so far stay in the results file.</param>
+    /// <param name="onVerdict">Called with each new verdict after it is in the results file.</param>
+    public async Task<EvalSummary> RunAsync(ISandboxRunner runner, ProgressReporter? progress, CancellationToken cancellationToken, Action<SampleVerdict>? onVerdict = null)
     {
         var problems = EvalFiles.ReadProblems(ProblemsPath);
         var samples = EvalFiles.ReadSamples(SamplesPath);
@@ -39,6 +43,7 @@ internal sealed record EvalJob
                 results?.Append(v);
                 verdicts.Add(v);
                 progress?.Report(v);
+                onVerdict?.Invoke(v);
             }
         }
         finally
