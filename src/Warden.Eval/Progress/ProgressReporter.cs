@@ -18,6 +18,7 @@ internal sealed class ProgressReporter(TextWriter output, bool isTerminal, TimeP
     private readonly object _gate = new();
     private long _started;
     private TimeSpan _lastWrite = TimeSpan.MinValue;
+    private int _writtenDone = -1;
     private int _total, _done, _ranNow, _judged, _passed, _unjudged;
 
     /// <summary>Starts the clock. <paramref name="resumed"/> are verdicts an earlier run already reached.</summary>
@@ -48,7 +49,7 @@ internal sealed class ProgressReporter(TextWriter output, bool isTerminal, TimeP
     {
         lock (_gate)
         {
-            Write(force: true);
+            if (_writtenDone != _done) Write(force: true);
             if (isTerminal) output.WriteLine();
         }
     }
@@ -78,6 +79,7 @@ internal sealed class ProgressReporter(TextWriter output, bool isTerminal, TimeP
         var elapsed = time.GetElapsedTime(_started);
         if (!force && elapsed - _lastWrite < (isTerminal ? RedrawInterval : PlainInterval)) return;
         _lastWrite = elapsed;
+        _writtenDone = _done;
         TimeSpan? eta = _ranNow == 0 ? null : elapsed / _ranNow * (_total - _done);
         var line = Format(_done, _total, _passed, _judged, _unjudged, elapsed, eta);
         if (isTerminal) output.Write("\r\u001b[2K" + line);

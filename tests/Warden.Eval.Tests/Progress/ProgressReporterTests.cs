@@ -33,11 +33,11 @@ public sealed class ProgressReporterTests
         progress.Report(Verdict.Of("A", 3, Passed));
         progress.Finish();
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(4, lines.Length); // start, after the interval, at 4/4, finish
+        Assert.Equal(3, lines.Length); // start, after the interval, at 4/4 (finish adds nothing new)
         Assert.StartsWith("[######..................] 1/4  pass 100.0%", lines[0]);
         // ETA from this run's pace: 2 samples in 10 s, 1 left.
         Assert.EndsWith("3/4  pass 66.7%  elapsed 10s  ETA 5s", lines[1]);
-        Assert.Contains("4/4  pass 75.0%", lines[3]);
+        Assert.Contains("4/4  pass 75.0%", lines[2]);
         Assert.DoesNotContain('\r', output.ToString());
     }
 
