@@ -20,8 +20,8 @@ internal static class EvalCommand
 
     public static Command Create()
     {
-        var problems = new Option<FileInfo>("--problems") { Description = "Problems in the HumanEval format (JSON Lines, optionally gzip): task_id, prompt, test, entry_point, optional language.", Required = true };
-        var samples = new Option<FileInfo>("--samples") { Description = "Samples (JSON Lines, optionally gzip): task_id, completion.", Required = true };
+        var problems = new Option<FileInfo>("--problems") { Description = "Problems in the HumanEval format (JSON Lines, optionally gzip): task_id, prompt, test, entry_point, optional language." };
+        var samples = new Option<FileInfo>("--samples") { Description = "Samples (JSON Lines, optionally gzip): task_id, completion." };
         var ks = new Option<string>("-k") { Description = "The k of pass@k, comma-separated (default 1,10,100); a k is reported only when every task has that many judged samples.", DefaultValueFactory = _ => "1,10,100" };
         var timeout = new Option<double>("--timeout") { Description = "Seconds each sample may run (default 10; the compile step of compiled languages has the same).", DefaultValueFactory = _ => EvalOptions.DefaultTimeoutMs / 1000.0 };
         var parallel = new Option<int>("--parallel") { Description = "Samples run at once, each in its own sandbox (default: the number of processors).", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -29,8 +29,6 @@ internal static class EvalCommand
         var anyReturn = new Option<bool>("--any-return") { Description = "Python: judge candidates that return objects other than plain built-in values (weaker: an object equal to everything passes)." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
 
-        problems.AcceptExistingOnly();
-        samples.AcceptExistingOnly();
         var cmd = new Command("eval", "Judge HumanEval-format samples in parallel sandboxes and compute pass@k.")
         {
             problems, samples, ks, timeout, parallel, output, anyReturn, json,
@@ -42,8 +40,9 @@ internal static class EvalCommand
             {
                 job = new EvalJob
                 {
-                    ProblemsPath = parse.GetValue(problems)!.FullName,
-                    SamplesPath = parse.GetValue(samples)!.FullName,
+                    // Checked here rather than by the parser, whose errors exit 1: usage errors are 2.
+                    ProblemsPath = ExistingFile(parse.GetValue(problems), "--problems"),
+                    SamplesPath = ExistingFile(parse.GetValue(samples), "--samples"),
                     ResultsPath = parse.GetValue(output)?.FullName,
                     Ks = ParseKs(parse.GetValue(ks)!),
                     Options = new EvalOptions
@@ -76,7 +75,8 @@ internal static class EvalCommand
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or InvalidRequestException)
             {
-                Console.Error.WriteLine($"warden: {ex.Message}");
+                // IOException messages are resource keys in this trimmed build; name the file ourselves.
+                Console.Error.WriteLine(ex is FileNotFoundException nf ? $"warden: cannot read {nf.FileName}." : $"warden: {ex.Message}");
                 return ExitUsage;
             }
 
@@ -86,6 +86,11 @@ internal static class EvalCommand
         });
         return cmd;
     }
+
+    private static string ExistingFile(FileInfo? file, string option) =>
+        file is null ? throw new FormatException($"{option} is required.")
+        : file.Exists ? file.FullName
+        : throw new FormatException($"{option}: no such file: {file.FullName}");
 
     private static List<int> ParseKs(string text)
     {
