@@ -161,12 +161,13 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
 
             var argv = BuildLauncherArgv(ready, spec, cgroup, uid, pidsMax, files, dirs, FirstFileFd + spec.Files.Count);
             var started = Stopwatch.GetTimestamp();
-            var pid = Spawner.Spawn(ready.Files.Helper, argv, [], fdMap);
+            var pid = await Spawner.SpawnAsync(ready.Files.Helper, argv, [], fdMap).ConfigureAwait(false);
             supervisor.Attach(pid);
             foreach (var fd in childEnds) Libc.close(fd);
             childEnds.Clear();
 
             var exit = Spawner.WaitAsync(pid);
+            var waitStatus = 0;
             var stdout = OutputPump.RunAsync(outR, limits.OutputBytes, isStderr: false, onOutput, () => supervisor.Kill(KillCause.OutputLimit));
             var stderr = OutputPump.RunAsync(errR, limits.OutputBytes, isStderr: true, onOutput, () => supervisor.Kill(KillCause.OutputLimit));
             var status = StatusChannel.ReadAsync(stR, spec.CollectMaxBytes + (1 << 20));
@@ -176,7 +177,7 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
             using (timeout.Token.Register(() => supervisor.Kill(KillCause.Timeout)))
             using (cancellationToken.Register(() => supervisor.Kill(KillCause.Cancelled)))
             {
-                await exit.ConfigureAwait(false);
+                waitStatus = await exit.ConfigureAwait(false);
             }
             // bubblewrap's monitor is gone, so is the sandbox's pid namespace. Anything still in
             // the cgroup (there should be nothing) dies now; then every pipe writer is gone.
@@ -191,7 +192,7 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
             if (supervisor.Cause == KillCause.Cancelled)
                 throw new OperationCanceledException(cancellationToken);
 
-            return BuildOutcome(report, stats, supervisor.Cause, outBytes, outTrunc, errBytes, errTrunc, wallMs);
+            return BuildOutcome(report, stats, supervisor.Cause, outBytes, outTrunc, errBytes, errTrunc, wallMs, waitStatus);
         }
         finally
         {
@@ -206,7 +207,7 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
     }
 
     private static SandboxOutcome BuildOutcome(StatusReport report, CgroupStats stats, KillCause cause,
-        byte[] outBytes, bool outTrunc, byte[] errBytes, bool errTrunc, double wallMs)
+        byte[] outBytes, bool outTrunc, byte[] errBytes, bool errTrunc, double wallMs, int waitStatus)
     {
         var started = report.Started;
         var stderrText = OutputPump.Decode(errBytes);
@@ -215,7 +216,7 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
         {
             diagnostic = report.ExecErrno is { } errno
                 ? $"the sandbox started but could not execute the program (errno {errno})"
-                : stderrText.Trim();
+                : $"{stderrText.Trim()} (launcher {DescribeWaitStatus(waitStatus)}; kill cause {cause}; oom kills {stats.OomKills}; pids max hits {stats.PidsLimitHits}; peak {stats.PeakMemoryBytes})";
             setupError = cause == KillCause.Timeout
                 ? "The sandbox did not start within the timeout."
                 : "The sandbox could not be set up; run `warden doctor` on the host for details.";
@@ -242,6 +243,9 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
             Files = report.Files,
         };
     }
+
+    private static string DescribeWaitStatus(int status) =>
+        (status & 0x7F) == 0 ? $"exited {(status >> 8) & 0xFF}" : $"killed by signal {status & 0x7F}";
 
     private List<string> BuildLauncherArgv(Ready ready, SandboxSpec spec, SandboxCgroup cgroup, int uid, int pidsMax,
         List<(int, string, string)> files, SortedSet<string> dirs, int closeFrom)
@@ -293,6 +297,29 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
         a.AddRange(BwrapArgs.Build(layout));
         return a;
     }
+
+    /// <summary>
+    /// Sandbox cgroup directories of this process that exist on the host right now (tests use
+    /// it to prove nothing is left behind). Reads the real cgroup file system.
+    /// </summary>
+    internal IReadOnlyList<string> HostCgroupLeftovers()
+    {
+        if (_ready is null) return [];
+        var layout = CgroupLayout.Read();
+        var roots = _ready.Cgroups.Version == "v2"
+            ? [Path.Combine(layout.UnifiedMount!, "warden", _instance)]
+            : layout.V1Mounts.Values.Distinct().Select(m => Path.Combine(m, "warden", _instance));
+        return roots.Where(Directory.Exists)
+            .SelectMany(Directory.GetDirectories)
+            .Where(d => Path.GetFileName(d) != "warm")
+            .ToList();
+    }
+
+    /// <summary>This process's cgroup instance name.</summary>
+    internal string Instance => _instance;
+
+    /// <summary>The runtime directory in use, once initialized.</summary>
+    internal string? RuntimeDir => _ready?.Files.Dir;
 
     /// <summary>Stops the cgroup warmer and removes this process's cgroup parent.</summary>
     public void Dispose()

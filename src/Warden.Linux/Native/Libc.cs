@@ -40,6 +40,11 @@ internal static unsafe partial class Libc
     /// <summary>Offset of st_uid in struct stat: x86_64 puts st_nlink (8 bytes) before st_mode; the generic layout (aarch64) after.</summary>
     public static int StatUidOffset => RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 28 : 24;
 
+    public const int F_DUPFD_CLOEXEC = 1030;
+
+    [LibraryImport(L, SetLastError = true)]
+    public static partial int fcntl(int fd, int cmd, int arg);
+
     [LibraryImport(L, SetLastError = true)]
     public static partial int kill(int pid, int sig);
 

@@ -11,16 +11,61 @@ namespace Warden.Linux.Native;
 /// </summary>
 internal static unsafe class Spawner
 {
-    /// <summary>Spawns <paramref name="path"/>; <paramref name="fdMap"/> maps child fd numbers to our descriptors.</summary>
-    public static int Spawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, IReadOnlyList<(int ChildFd, int OurFd)> fdMap)
+    private static readonly System.Collections.Concurrent.BlockingCollection<Action> Work = StartSpawnThread();
+
+    /// <summary>
+    /// bubblewrap's --die-with-parent sets PR_SET_PDEATHSIG in its monitor, and the kernel fires
+    /// that signal when the parent *thread* exits, not the parent process. A thread-pool thread
+    /// that spawned a sandbox and was later retired would kill it. So every spawn happens on one
+    /// dedicated thread that lives as long as Warden (and a sandbox still dies with Warden).
+    /// </summary>
+    private static System.Collections.Concurrent.BlockingCollection<Action> StartSpawnThread()
+    {
+        var work = new System.Collections.Concurrent.BlockingCollection<Action>();
+        var t = new Thread(() =>
+        {
+            foreach (var item in work.GetConsumingEnumerable()) item();
+        })
+        { IsBackground = true, Name = "warden-spawner" };
+        t.Start();
+        return work;
+    }
+
+    /// <summary>Spawns <paramref name="path"/> from the dedicated spawner thread; <paramref name="fdMap"/> maps child fd numbers to our descriptors.</summary>
+    public static Task<int> SpawnAsync(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, IReadOnlyList<(int ChildFd, int OurFd)> fdMap)
+    {
+        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Work.Add(() =>
+        {
+            try { done.SetResult(SpawnHere(path, argv, env, fdMap)); }
+            catch (Exception ex) { done.SetException(ex); }
+        });
+        return done.Task;
+    }
+
+    private static int SpawnHere(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, IReadOnlyList<(int ChildFd, int OurFd)> fdMap)
     {
         // glibc's posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336; give room.
         var actions = NativeMemory.AllocZeroed(256);
         var attr = NativeMemory.AllocZeroed(1024);
         var sigset = NativeMemory.AllocZeroed(256);
         var strings = new List<nint>();
+        var lifted = new List<int>();
         try
         {
+            // dup2 actions run in order: a source whose number is also an earlier target would be
+            // clobbered before it is used. Move every source above all targets first.
+            var top = fdMap.Count == 0 ? 0 : fdMap.Max(m => m.ChildFd) + 1;
+            var map = new List<(int ChildFd, int OurFd)>(fdMap.Count);
+            foreach (var (child, ours) in fdMap)
+            {
+                if (ours >= top) { map.Add((child, ours)); continue; }
+                var high = Libc.fcntl(ours, Libc.F_DUPFD_CLOEXEC, Math.Max(top, 64));
+                if (high < 0) throw new IOException("fcntl(F_DUPFD_CLOEXEC) failed: " + Marshal.GetLastPInvokeErrorMessage());
+                lifted.Add(high);
+                map.Add((child, high));
+            }
+            fdMap = map;
             Libc.posix_spawn_file_actions_init(actions);
             Libc.posix_spawnattr_init(attr);
             foreach (var (child, ours) in fdMap)
@@ -52,6 +97,7 @@ internal static unsafe class Spawner
             NativeMemory.Free(attr);
             NativeMemory.Free(sigset);
             foreach (var p in strings) NativeMemory.Free((void*)p);
+            foreach (var fd in lifted) Libc.close(fd);
         }
     }
 

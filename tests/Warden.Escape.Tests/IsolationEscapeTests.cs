@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Warden.Execution;
+using Warden.Policy;
+using Warden.TestSupport;
+using Warden.Tests;
+
+namespace Warden.Escape.Tests;
+
+/// <summary>
+/// Attempts to reach the host from inside: network, files, environment, processes, privileged
+/// syscalls. Each test first proves the layer it attacks is in place, then attacks it.
+/// </summary>
+[Collection(EngineCollection.Name)]
+public sealed class IsolationEscapeTests(EngineFixture engine)
+{
+    private async Task<RunResult> Python(string code, LimitsRequest? limits = null)
+    {
+        var (r, marker) = await engine.RunAsync("python", code, limits);
+        Assert.True(r.Reason == RunReason.Exited, $"reason {r.Reason}, stderr: {r.Stderr}");
+        Leftovers.AssertNone(engine.Backend, marker);
+        return r;
+    }
+
+    [Fact]
+    public async Task Sandbox_HasEveryLayerInPlace()
+    {
+        var r = await Python("""
+            import os
+            st = open('/proc/self/status').read()
+            print([l for l in st.splitlines() if l.startswith(('Seccomp:', 'NoNewPrivs:', 'CapEff:', 'CapBnd:', 'CapPrm:'))])
+            print(os.getuid(), os.getgid(), os.getpid(), open('/proc/sys/kernel/hostname').read().strip())
+            print(sorted(os.listdir('/')))
+            print(open('/proc/self/cgroup').read().strip())
+            """);
+        Assert.Contains("'Seccomp:\\t2'", r.Stdout);
+        Assert.Contains("'NoNewPrivs:\\t1'", r.Stdout);
+        Assert.Contains("'CapEff:\\t0000000000000000'", r.Stdout);
+        Assert.Contains("'CapBnd:\\t0000000000000000'", r.Stdout);
+        var lines = r.Stdout.Split('\n');
+        Assert.StartsWith("1000 1000 ", lines[1]);
+        Assert.EndsWith(" sandbox", lines[1]);
+        Assert.DoesNotContain("'root'", lines[2]);
+        Assert.DoesNotContain("'home'", lines[2]);
+        Assert.DoesNotContain("'var'", lines[2]);
+        Assert.DoesNotContain("'sys'", lines[2]);
+        Assert.DoesNotContain("'run'", lines[2]);
+        Assert.Contains("'workspace'", lines[2]);
+        Assert.Contains("0::/", lines[3]); // own cgroup namespace: the sandbox sees itself at the root
+    }
+
+    [Fact]
+    public async Task Sandbox_HostUidOfSandboxedProcess_IsNotRoot()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var request = new RunRequest
+        {
+            Language = "python",
+            Code = "import time\nprint('ready', flush=True)\ntime.sleep(5)\n",
+            Env = new Dictionary<string, string> { [Leftovers.MarkerVariable] = marker },
+            Limits = new LimitsRequest { TimeoutMs = 10_000 },
+        };
+        var uids = new List<string>();
+        using var cts = new CancellationTokenSource();
+        try
+        {
+            await foreach (var e in engine.Runner.StreamAsync(request, cts.Token))
+            {
+                if (e is not RunOutput { Text: var t } || !t.Contains("ready")) continue;
+                foreach (var pid in Leftovers.ProcessesWithMarker(marker))
+                    uids.Add(File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("Uid:")));
+                await cts.CancelAsync();
+            }
+        }
+        catch (OperationCanceledException) { }
+        Assert.NotEmpty(uids);
+        foreach (var line in uids)
+        {
+            var real = long.Parse(line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1]);
+            Assert.NotEqual(0, real);
+            Assert.True(real >= engine.Backend.Options.SandboxUidBase, $"host uid {real} is outside the sandbox range");
+        }
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Network_ConnectToHostLoopbackListener_Fails()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        // The listener really is reachable from the host.
+        using (var c = new TcpClient()) await c.ConnectAsync(IPAddress.Loopback, port);
+        var r = await Python($$"""
+            import socket
+            s = socket.socket()
+            s.settimeout(2)
+            try:
+                s.connect(("127.0.0.1", {{port}})); print("CONNECTED")
+            except OSError as e:
+                print("refused", e.errno)
+            """);
+        Assert.StartsWith("refused", r.Stdout);
+    }
+
+    [Fact]
+    public async Task Network_ConnectToPublicAddress_Fails()
+    {
+        var r = await Python("""
+            import socket
+            for addr in [("1.1.1.1", 80), ("8.8.8.8", 53)]:
+                s = socket.socket(); s.settimeout(2)
+                try:
+                    s.connect(addr); print("CONNECTED")
+                except OSError as e:
+                    print("unreachable", e.errno)
+            print(sorted(n for _, n in socket.if_nameindex()) if hasattr(socket, 'if_nameindex') else '')
+            """);
+        Assert.DoesNotContain("CONNECTED", r.Stdout);
+        Assert.Equal(2, r.Stdout.Split('\n').Count(l => l.StartsWith("unreachable")));
+    }
+
+    [Theory]
+    [InlineData("/etc/shadow")]
+    [InlineData("/etc/gshadow")]
+    [InlineData("/root/.bashrc")]
+    [InlineData("/root/.ssh/id_rsa")]
+    [InlineData("/home")]
+    [InlineData("/var/lib")]
+    [InlineData("/run/warden")]
+    [InlineData("/sys/class/dmi/id/product_uuid")]
+    [InlineData("/etc/ssh/ssh_host_rsa_key")]
+    public async Task Files_HostSecretPath_IsNotVisible(string path)
+    {
+        var r = await Python($$"""
+            import os
+            print(os.path.exists("{{path}}"))
+            try:
+                open("{{path}}", "rb").read(); print("READ")
+            except OSError as e:
+                print("denied", e.errno)
+            """);
+        Assert.StartsWith("False\ndenied", r.Stdout);
+    }
+
+    [Fact]
+    public async Task Files_WardenDataDirectory_IsNotVisible()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("warden-data-test-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dataDir.FullName, "keys.db"), "secret-key-material");
+            var r = await Python($$"""
+                import os
+                p = "{{dataDir.FullName}}/keys.db"
+                print(os.path.exists(p), os.path.exists("{{dataDir.FullName}}"))
+                """);
+            Assert.Equal("False False\n", r.Stdout);
+        }
+        finally
+        {
+            dataDir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Environment_HostVariables_AreInvisibleEverywhere()
+    {
+        const string secretName = "WARDEN_TEST_HOST_SECRET";
+        Environment.SetEnvironmentVariable(secretName, "hunter2");
+        try
+        {
+            var r = await Python("""
+                import os
+                found = []
+                for pid in [p for p in os.listdir('/proc') if p.isdigit()] + ['self']:
+                    try:
+                        if b'hunter2' in open(f'/proc/{pid}/environ', 'rb').read(): found.append(pid)
+                    except OSError:
+                        pass
+                print("found", found)
+                print(sorted(os.environ))
+                print(open('/proc/1/environ', 'rb').read())
+                """);
+            Assert.StartsWith("found []", r.Stdout);
+            Assert.DoesNotContain("hunter2", r.Stdout);
+            Assert.Contains("'HOME', 'LANG', 'MPLBACKEND', 'MPLCONFIGDIR', 'PATH'", r.Stdout);
+            Assert.EndsWith("b''\n", r.Stdout); // bubblewrap's pid 1 was started with an empty environment
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(secretName, null);
+        }
+    }
+
+    [Theory]
+    [InlineData("/usr/evil")]
+    [InlineData("/etc/evil")]
+    [InlineData("/evil")]
+    [InlineData("/proc/sys/kernel/hostname")]
+    [InlineData("/proc/sys/vm/drop_caches")]
+    [InlineData("/proc/sysrq-trigger")]
+    [InlineData("/dev/evil")]
+    public async Task Files_WriteOutsideWorkspaceAndTmp_Fails(string path)
+    {
+        var r = await Python($$"""
+            try:
+                with open("{{path}}", "w") as f: f.write("1")
+                print("WROTE")
+            except OSError as e:
+                print("denied", e.errno)
+            open("/workspace/ok", "w").write("fine"); open("/tmp/ok", "w").write("fine")
+            print(open("/workspace/ok").read(), open("/tmp/ok").read())
+            """);
+        Assert.StartsWith("denied", r.Stdout);
+        Assert.EndsWith("fine fine\n", r.Stdout);
+        Assert.False(File.Exists(path) && path.StartsWith("/usr", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Processes_HostProcessesAreInvisibleAndCannotBeSignalled()
+    {
+        using var victim = Process.Start(new ProcessStartInfo("/bin/sleep", "60") { UseShellExecute = false })!;
+        try
+        {
+            var r = await Python($$"""
+                import os, signal
+                pids = sorted(int(p) for p in os.listdir('/proc') if p.isdigit())
+                print("pids", len(pids), max(pids))
+                for target, label in [({{victim.Id}}, "victim"), (1, "init")]:
+                    try:
+                        os.kill(target, signal.SIGKILL); print(label, "SIGNALLED")
+                    except OSError as e:
+                        print(label, "denied", e.errno)
+                try:
+                    os.kill(-1, signal.SIGKILL)
+                except OSError as e:
+                    print("kill(-1) errno", e.errno)
+                """);
+            Assert.Matches(@"^pids [1-4] [1-9]\n", r.Stdout);
+            Assert.DoesNotContain("victim SIGNALLED", r.Stdout);
+            Assert.False(victim.HasExited, "a host process was killed from inside the sandbox");
+        }
+        finally
+        {
+            victim.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task Processes_KillMinusOne_OnlyKillsTheSandbox()
+    {
+        using var victim = Process.Start(new ProcessStartInfo("/bin/sleep", "60") { UseShellExecute = false })!;
+        try
+        {
+            var (r, marker) = await engine.RunAsync("python", "import os, signal\nos.kill(-1, signal.SIGKILL)\nimport time; time.sleep(1)\nprint('survived')");
+            Assert.False(victim.HasExited);
+            Assert.NotEqual(RunReason.SandboxError, r.Reason);
+            Leftovers.AssertNone(engine.Backend, marker);
+        }
+        finally
+        {
+            victim.Kill();
+        }
+    }
+}

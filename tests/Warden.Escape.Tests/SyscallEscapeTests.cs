@@ -1,0 +1,137 @@
+using Warden.Execution;
+using Warden.Policy;
+using Warden.TestSupport;
+using Warden.Tests;
+
+namespace Warden.Escape.Tests;
+
+/// <summary>
+/// Privileged and dangerous syscalls, called directly through ctypes or C from inside the
+/// sandbox: each must fail (EPERM/ENOSYS/EAFNOSUPPORT), and foreign ABIs must kill the process.
+/// </summary>
+[Collection(EngineCollection.Name)]
+public sealed class SyscallEscapeTests(EngineFixture engine)
+{
+    private const string Prelude = """
+        import ctypes, os
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+        def call(nr, *args):
+            ctypes.set_errno(0)
+            r = libc.syscall(ctypes.c_long(nr), *[ctypes.c_long(a) for a in args])
+            return r, ctypes.get_errno()
+
+        """;
+
+    // x86_64 numbers; the sandbox runs on the same machine as the test.
+    [Theory]
+    [InlineData("ptrace PTRACE_TRACEME", "101, 0, 0, 0, 0", 1)]
+    [InlineData("mount tmpfs", "165, 0, 0, 0, 0", 1)]
+    [InlineData("umount2", "166, 0, 0", 1)]
+    [InlineData("unshare CLONE_NEWUSER", "272, 0x10000000", 1)]
+    [InlineData("unshare CLONE_NEWNS", "272, 0x00020000", 1)]
+    [InlineData("setns", "308, 0, 0", 1)]
+    [InlineData("keyctl", "250, 0, 0, 0, 0, 0", 1)]
+    [InlineData("add_key", "248, 0, 0, 0, 0, 0", 1)]
+    [InlineData("bpf", "321, 0, 0, 0", 1)]
+    [InlineData("perf_event_open", "298, 0, 0, -1, -1, 0", 1)]
+    [InlineData("io_uring_setup", "425, 8, 0", 1)]
+    [InlineData("userfaultfd", "323, 0", 1)]
+    [InlineData("kexec_load", "246, 0, 0, 0, 0", 1)]
+    [InlineData("init_module", "175, 0, 0, 0", 1)]
+    [InlineData("reboot", "169, 0, 0, 0, 0", 1)]
+    [InlineData("swapon", "167, 0, 0", 1)]
+    [InlineData("acct", "163, 0", 1)]
+    [InlineData("process_vm_readv", "310, 1, 0, 0, 0, 0, 0", 1)]
+    [InlineData("open_by_handle_at", "304, 0, 0, 0", 1)]
+    [InlineData("fsopen", "430, 0, 0", 1)]
+    [InlineData("pivot_root", "155, 0, 0", 1)]
+    [InlineData("chroot", "161, 0", 1)]
+    [InlineData("clone3 (falls back to clone)", "435, 0, 0", 38)]
+    [InlineData("clone with CLONE_NEWUSER|SIGCHLD", "56, 0x10000011, 0, 0, 0, 0", 1)]
+    [InlineData("clone with CLONE_NEWNET|SIGCHLD", "56, 0x40000011, 0, 0, 0, 0", 1)]
+    public async Task Syscall_Dangerous_IsDenied(string what, string args, int expectedErrno)
+    {
+        _ = what;
+        var (r, marker) = await engine.RunAsync("python", Prelude + $"print(*call({args}))\n");
+        Assert.True(r.Reason == RunReason.Exited, $"{r.Reason}: {r.Stderr}");
+        Assert.Equal($"-1 {expectedErrno}\n", r.Stdout);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Theory]
+    [InlineData("AF_NETLINK", "16, 3, 0")]
+    [InlineData("AF_PACKET", "17, 3, 0")]
+    [InlineData("AF_INET SOCK_RAW", "2, 3, 1")]
+    [InlineData("AF_INET SOCK_RAW|SOCK_CLOEXEC", "2, 0x80003, 1")]
+    [InlineData("AF_INET6 SOCK_RAW", "10, 3, 58")]
+    public async Task Socket_RawPacketAndNetlink_AreDenied(string what, string args)
+    {
+        _ = what;
+        var (r, marker) = await engine.RunAsync("python", Prelude + $"print(*call(41, {args}))\nprint(*[x >= 0 for x in call(41, 2, 1, 0)][:1])\n");
+        Assert.StartsWith("-1 97\n", r.Stdout); // EAFNOSUPPORT from the filter
+        Assert.EndsWith("True\n", r.Stdout);    // ordinary TCP sockets still work (on loopback only)
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Ioctl_TerminalInjection_IsDenied()
+    {
+        var (r, marker) = await engine.RunAsync("python", Prelude + "print(*call(16, 0, 0x5412, 0))\n");
+        Assert.Equal("-1 1\n", r.Stdout);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task ForeignAbi_I386Int80_KillsTheProcess()
+    {
+        const string code = """
+            #include <stdio.h>
+            int main(void) {
+                long ret;
+                fflush(stdout);
+                __asm__ volatile ("int $0x80" : "=a"(ret) : "a"(20) : "memory"); /* i386 getpid */
+                printf("survived %ld\n", ret);
+                return 0;
+            }
+            """;
+        var (r, marker) = await engine.RunAsync("c", code);
+        Assert.Equal(RunReason.Signaled, r.Reason);
+        Assert.Equal("SIGSYS", r.Signal);
+        Assert.DoesNotContain("survived", r.Stdout);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task ForeignAbi_X32Syscall_KillsTheProcess()
+    {
+        const string code = """
+            #include <stdio.h>
+            #include <unistd.h>
+            #include <sys/syscall.h>
+            int main(void) {
+                fflush(stdout);
+                long r = syscall(0x40000000 | 39); /* x32 getpid */
+                printf("survived %ld\n", r);
+                return 0;
+            }
+            """;
+        var (r, marker) = await engine.RunAsync("c", code);
+        Assert.Equal(RunReason.Signaled, r.Reason);
+        Assert.Equal("SIGSYS", r.Signal);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Threads_StillWork_BecauseCloneWithoutNamespaceFlagsIsAllowed()
+    {
+        var (r, marker) = await engine.RunAsync("python", """
+            import threading, subprocess
+            out = []
+            t = threading.Thread(target=lambda: out.append(1)); t.start(); t.join()
+            print(out, subprocess.run(["/bin/echo", "child"], capture_output=True, text=True).stdout.strip())
+            """, new LimitsRequest());
+        Assert.Equal("[1] child\n", r.Stdout);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text;
+using Xunit;
+using Warden.Linux.Isolation;
+
+namespace Warden.TestSupport;
+
+/// <summary>
+/// Proves that a run left nothing behind on the host: no process carrying the run's marker
+/// (found through every host process's environment, so daemons that exec'd something else are
+/// found too), no sandbox cgroup, and no temporary file or directory.
+/// </summary>
+public static class Leftovers
+{
+    /// <summary>Environment variable name carrying a per-test marker into the sandbox.</summary>
+    public const string MarkerVariable = "WARDEN_TEST_MARKER";
+
+    /// <summary>Host pids whose environment holds the marker.</summary>
+    public static List<int> ProcessesWithMarker(string marker)
+    {
+        var needle = Encoding.UTF8.GetBytes($"{MarkerVariable}={marker}");
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var env = File.ReadAllBytes(Path.Combine(dir, "environ"));
+                if (env.AsSpan().IndexOf(needle) >= 0) found.Add(pid);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
+    /// <summary>Asserts no process, cgroup or temporary directory is left of runs of <paramref name="backend"/>.</summary>
+    public static void AssertNone(LinuxSandboxBackend backend, string? marker = null)
+    {
+        if (marker is not null)
+            Assert.True(ProcessesWithMarker(marker).Count == 0, $"processes left behind: {string.Join(", ", ProcessesWithMarker(marker))}");
+        var cgroups = backend.HostCgroupLeftovers();
+        Assert.True(cgroups.Count == 0, "cgroups left behind: " + string.Join(", ", cgroups));
+        if (backend.RuntimeDir is { } rt && Directory.Exists(rt))
+        {
+            var tmp = Directory.GetFileSystemEntries(rt).Where(e => e.EndsWith(".tmp", StringComparison.Ordinal) || Directory.Exists(e)).ToList();
+            Assert.True(tmp.Count == 0, "temporary entries left in the runtime dir: " + string.Join(", ", tmp));
+        }
+        var unsafeDirs = Directory.GetDirectories(Path.GetTempPath(), "warden-unsafe-*");
+        Assert.True(unsafeDirs.Length == 0, "temporary directories left: " + string.Join(", ", unsafeDirs));
+    }
+}
