@@ -5,7 +5,8 @@ namespace Warden.Linux.Bubblewrap;
 /// <summary>
 /// Builds bubblewrap's argument vector. Every namespace is new (user, pid, net, ipc, uts,
 /// cgroup), capabilities are dropped, the session is new (no terminal injection), the sandbox
-/// dies with its monitor, and the root is an empty tmpfs made read-only after the binds.
+/// dies with its monitor, the command is the namespace's pid 1 (so nothing inside can signal
+/// it), and the root and /dev are made read-only after the mounts.
 /// </summary>
 internal static class BwrapArgs
 {
@@ -16,7 +17,7 @@ internal static class BwrapArgs
             "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup",
             "--uid", I(l.InsideUid), "--gid", I(l.InsideGid),
             "--hostname", l.Hostname,
-            "--die-with-parent", "--new-session",
+            "--die-with-parent", "--new-session", "--as-pid-1",
             "--cap-drop", "ALL",
             "--clearenv",
         };
@@ -26,6 +27,8 @@ internal static class BwrapArgs
         a.AddRange(["--proc", "/proc", "--dev", "/dev"]);
         foreach (var (dest, size, mode) in l.Tmpfs)
             a.AddRange(["--perms", mode, "--size", I(size), "--tmpfs", dest]);
+        // bubblewrap's /dev is a writable tmpfs holding device nodes; nothing may be created there.
+        a.AddRange(["--remount-ro", "/dev"]);
         foreach (var d in l.Dirs) a.AddRange(["--dir", d]);
         foreach (var (fd, dest, mode) in l.Files) a.AddRange(["--perms", mode, "--file", I(fd), dest]);
         a.AddRange(["--remount-ro", "/"]);

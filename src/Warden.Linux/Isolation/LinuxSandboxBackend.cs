@@ -15,8 +15,8 @@ namespace Warden.Linux.Isolation;
 /// </summary>
 public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
 {
-    /// <summary>Tasks of ours inside the sandbox's cgroup: bubblewrap's monitor and init, and the helper.</summary>
-    public const int OverheadTasks = 3;
+    /// <summary>Tasks of ours inside the sandbox's cgroup: bubblewrap's monitor and the helper (the sandbox's pid 1).</summary>
+    public const int OverheadTasks = 2;
 
     private const int StatusFd = 3, SeccompFd = 4, FirstFileFd = 5;
 

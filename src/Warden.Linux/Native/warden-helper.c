@@ -13,8 +13,8 @@
  *
  *   warden-helper exec [--collect PATTERN]... [--collect-max-bytes N] [--collect-max-files N]
  *                      -- PROGRAM ARGS...
- *     Runs inside the sandbox (after bubblewrap applied namespaces, mounts and seccomp),
- *     with a status pipe on fd 3. Forks PROGRAM, reports over fd 3 whether exec succeeded
+ *     Runs inside the sandbox as its pid 1 (after bubblewrap applied namespaces, mounts and
+ *     seccomp), with a status pipe on fd 3. Forks PROGRAM, reports over fd 3 whether exec succeeded
  *     and how it ended (exit code or signal, with rusage), then sends the files of
  *     /workspace matching the patterns. The program never sees fd 3, and this process is
  *     not dumpable, so the program cannot forge the status through /proc.
@@ -308,10 +308,17 @@ static int exec_mode(int argc, char **argv)
     int n = snprintf(line, sizeof line, "S %d\n", (int)pid);
     write_all(STATUS_FD, line, (size_t)n);
 
+    /* We are the sandbox's pid 1 (bubblewrap --as-pid-1): the kernel drops signals sent to us
+     * from inside the sandbox, so the program cannot kill its own supervisor, and we reap
+     * every orphan until the program itself ends. When we exit, the kernel kills whatever is
+     * left in the pid namespace. */
     int status;
     struct rusage ru;
-    while (wait4(pid, &status, 0, &ru) < 0)
-        if (errno != EINTR) die("wait4");
+    for (;;) {
+        pid_t w = wait4(-1, &status, 0, &ru);
+        if (w == pid) break;
+        if (w < 0 && errno != EINTR) die("wait4");
+    }
     long long ut = (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
     long long stt = (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
     int code;
