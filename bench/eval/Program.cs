@@ -5,9 +5,7 @@ using System.Text;
 using Warden.Bench.Eval;
 using Warden.Eval;
 using Warden.Execution;
-using Warden.Languages;
 using Warden.Linux;
-using Warden.Linux.Isolation;
 
 // Wall time of judging HumanEval's 164 reference solutions with full isolation, side by side
 // with an unisolated baseline (one plain /usr/bin/python3 per sample, same driver, same
@@ -17,12 +15,7 @@ var options = ParseArgs(args);
 var problems = EvalFiles.ReadProblems(options.Problems);
 var samples = EvalFiles.CanonicalSamples(problems);
 var isolated = new PathCountingRunner(WardenEngine.CreateRunner());
-// The unisolated baseline: Warden's development-only backend, which runs each command as one
-// plain child process (here /usr/bin/python3 -u main.py) in a temporary directory, with the
-// same files, stdin and timeout, and no isolation at all. It only ever runs HumanEval's
-// reference solutions here.
-var unsafeBackend = new UnsandboxedBackend();
-var baseline = new Runner(unsafeBackend, new LanguageRegistry(LanguageRegistry.BuiltIn(), unsafeBackend.CanExecute));
+var baseline = new UnisolatedPythonRunner();
 var modes = new (string Name, ISandboxRunner Runner)[] { ("isolated (warden)", isolated), ("unisolated baseline", baseline) };
 
 Console.Error.WriteLine($"warm-up: 16 samples per mode, parallel {options.Parallel}");
@@ -74,7 +67,7 @@ static string Report(BenchOptions o, Dictionary<string, List<RoundResult>> resul
     sb.AppendLine(inv, $"- runtime: {RuntimeInformation.FrameworkDescription}; python: /usr/bin/python3 ({PythonVersion()})");
     sb.AppendLine(inv, $"- workload: the {results.First().Value[0].Durations.Count} canonical solutions of HumanEval, each judged by the same driver (Python/driver.py) and the same EvalHarness; parallel {o.Parallel}; {o.Rounds} rounds per mode, alternating which goes first; after a 16-sample warm-up per mode");
     sb.AppendLine(inv, $"- isolated: WardenEngine.CreateRunner() with default limits (bubblewrap, all namespaces, seccomp, cgroup, per-sandbox uid); paths taken: {string.Join(", ", paths.Select(p => $"{p.Key} {p.Value}"))}");
-    sb.AppendLine("- unisolated baseline: Warden's development-only `UnsandboxedBackend`: one plain `/usr/bin/python3 -u main.py` child process per sample in a temporary directory, same files, stdin and timeout, no isolation");
+    sb.AppendLine("- unisolated baseline: one plain `/usr/bin/python3 -u main.py` subprocess per sample in a temporary directory, same files, stdin and timeout");
     sb.AppendLine("- per-sample times are the harness's own measure (request built to verdict), over all rounds");
     sb.AppendLine();
     sb.AppendLine("| mode | total wall, median of rounds (min-max) | per sample median | per sample p95 | passed |");
