@@ -12,6 +12,7 @@ using Warden.Linux;
 // harness, same parallelism), in the same run. Usage (as root, from the repository root):
 //   dotnet run -c Release --project bench/eval -- [--problems PATH] [--parallel N] [--rounds R] [--out FILE]
 var options = ParseArgs(args);
+var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
 var problems = EvalFiles.ReadProblems(options.Problems);
 var samples = EvalFiles.CanonicalSamples(problems);
 var isolated = new PathCountingRunner(WardenEngine.CreateRunner());
@@ -35,7 +36,7 @@ for (var round = 0; round < options.Rounds; round++)
     }
 }
 
-var report = Report(options, results, isolated.Paths.ToDictionary());
+var report = Report(options, results, isolated.Paths.ToDictionary(), $"{loadBefore} before, {File.ReadAllText("/proc/loadavg").Trim()} after");
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
 File.WriteAllText(options.Out, report);
 Console.Out.Write(report);
@@ -56,7 +57,7 @@ async Task<RoundResult> Evaluate(ISandboxRunner runner, List<Sample> batch)
     return new RoundResult(clock.Elapsed.TotalMilliseconds, durations, passed);
 }
 
-static string Report(BenchOptions o, Dictionary<string, List<RoundResult>> results, Dictionary<string, int> paths)
+static string Report(BenchOptions o, Dictionary<string, List<RoundResult>> results, Dictionary<string, int> paths, string load)
 {
     var sb = new StringBuilder();
     var inv = CultureInfo.InvariantCulture;
@@ -64,6 +65,7 @@ static string Report(BenchOptions o, Dictionary<string, List<RoundResult>> resul
     sb.AppendLine();
     sb.AppendLine(inv, $"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
     sb.AppendLine(inv, $"- machine: nproc {Environment.ProcessorCount}, kernel {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, {CpuModel()}, {MemTotal()}");
+    sb.AppendLine(inv, $"- /proc/loadavg: {load} (other work on the machine skews both modes)");
     sb.AppendLine(inv, $"- runtime: {RuntimeInformation.FrameworkDescription}; python: /usr/bin/python3 ({PythonVersion()})");
     sb.AppendLine(inv, $"- workload: the {results.First().Value[0].Durations.Count} canonical solutions of HumanEval, each judged by the same driver (Python/driver.py) and the same EvalHarness; parallel {o.Parallel}; {o.Rounds} rounds per mode, alternating which goes first; after a 16-sample warm-up per mode");
     sb.AppendLine(inv, $"- isolated: WardenEngine.CreateRunner() with default limits (bubblewrap, all namespaces, seccomp, cgroup, per-sandbox uid); paths taken: {string.Join(", ", paths.Select(p => $"{p.Key} {p.Value}"))}");
