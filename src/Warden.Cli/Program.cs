@@ -12,7 +12,22 @@ internal static class Program
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(LanguagesCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+<<<<<<< HEAD
         root.Subcommands.Add(EvalCommand.Create());
         return root.Parse(args).Invoke();
+=======
+        try
+        {
+            // Warden's own errors are handled per command; anything else is a bug: one line, no stack trace.
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var id = Guid.NewGuid().ToString("N")[..8];
+            Console.Error.WriteLine($"warden: internal error {id}: {ex.GetType().Name}. Set WARDEN_DEBUG=1 for details.");
+            if (Environment.GetEnvironmentVariable("WARDEN_DEBUG") == "1") Console.Error.WriteLine(ex);
+            return Commands.RunCommand.ExitWardenError;
+        }
+>>>>>>> main
     }
 }

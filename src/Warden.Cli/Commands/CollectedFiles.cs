@@ -26,6 +26,11 @@ internal static class CollectedFiles
             for (var d = Path.GetDirectoryName(target)!; d.Length > root.Length; d = Path.GetDirectoryName(d)!)
                 if (new DirectoryInfo(d).LinkTarget is not null) throw new InvalidRequestException("--out-dir", $"{d} is a symlink; refusing to write through it.");
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (File.Exists(target) || Directory.Exists(target) || new FileInfo(target).LinkTarget is not null)
+            {
+                Console.Error.WriteLine($"warden: not overwriting existing {target}");
+                continue;
+            }
             using var fs = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
             fs.Write(Convert.FromBase64String(f.ContentBase64));
             Console.Error.WriteLine($"warden: wrote {target} ({f.SizeBytes} bytes)");

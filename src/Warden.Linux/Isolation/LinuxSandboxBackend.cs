@@ -244,6 +244,52 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
         };
     }
 
+    private static BwrapLayout BuildLayout(Ready ready, SandboxSpec spec, List<(int, string, string)> files, SortedSet<string> dirs, bool useHelper)
+    {
+        var l = spec.Limits;
+        var diskBytes = (long)l.DiskMb << 20;
+        var binds = new List<(string, string)>(ready.Binds);
+        foreach (var (dest, src) in ready.Files.Etc) binds.Add((src, dest));
+        foreach (var extra in spec.ExtraBinds)
+            if (Path.IsPathFullyQualified(extra) && (Directory.Exists(extra) || File.Exists(extra))) binds.Add((extra, extra));
+        binds.Add((ready.Files.Helper, "/.warden/helper"));
+
+        var command = useHelper ? new List<string> { "/.warden/helper", "exec" } : [];
+        if (useHelper)
+        {
+            foreach (var pattern in spec.Collect) command.AddRange(["--collect", pattern]);
+            if (spec.Collect.Count > 0) command.AddRange(["--collect-max-bytes", spec.CollectMaxBytes.ToString(CultureInfo.InvariantCulture)]);
+            command.Add("--");
+        }
+        command.AddRange(spec.Argv);
+
+        var layout = new BwrapLayout
+        {
+            Symlinks = ready.Symlinks,
+            ReadOnlyBinds = binds,
+            Tmpfs = [("/tmp", diskBytes, "1777"), ("/workspace", diskBytes, "0755"), ("/dev/shm", diskBytes, "1777")],
+            Dirs = [.. dirs],
+            Files = files,
+            SeccompFd = SeccompFd,
+            InsideUid = RuntimeFiles.InsideUid,
+            InsideGid = RuntimeFiles.InsideGid,
+            Env = [.. spec.Env],
+            Command = command,
+        };
+        return layout;
+    }
+
+    /// <summary>
+    /// The bubblewrap arguments this backend would use for <paramref name="spec"/>, but running
+    /// the command directly (no helper, no cgroup, no rlimits): the "bubblewrap by hand with
+    /// equivalent flags" baseline of the benchmarks. The seccomp program must be on fd 4.
+    /// </summary>
+    internal (List<string> Args, byte[] Seccomp) BwrapByHand(SandboxSpec spec)
+    {
+        var ready = Init();
+        return (BwrapArgs.Build(BuildLayout(ready, spec, [], [], useHelper: false)), ready.Files.SeccompProgram);
+    }
+
     private static string DescribeWaitStatus(int status) =>
         (status & 0x7F) == 0 ? $"exited {(status >> 8) & 0xFF}" : $"killed by signal {status & 0x7F}";
 
@@ -268,32 +314,7 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
         }
         a.AddRange(["--close-from", closeFrom.ToString(CultureInfo.InvariantCulture), "--", _options.BwrapPath]);
 
-        var diskBytes = (long)l.DiskMb << 20;
-        var binds = new List<(string, string)>(ready.Binds);
-        foreach (var (dest, src) in ready.Files.Etc) binds.Add((src, dest));
-        foreach (var extra in spec.ExtraBinds)
-            if (Path.IsPathFullyQualified(extra) && (Directory.Exists(extra) || File.Exists(extra))) binds.Add((extra, extra));
-        binds.Add((ready.Files.Helper, "/.warden/helper"));
-
-        var command = new List<string> { "/.warden/helper", "exec" };
-        foreach (var pattern in spec.Collect) command.AddRange(["--collect", pattern]);
-        if (spec.Collect.Count > 0) command.AddRange(["--collect-max-bytes", spec.CollectMaxBytes.ToString(CultureInfo.InvariantCulture)]);
-        command.Add("--");
-        command.AddRange(spec.Argv);
-
-        var layout = new BwrapLayout
-        {
-            Symlinks = ready.Symlinks,
-            ReadOnlyBinds = binds,
-            Tmpfs = [("/tmp", diskBytes, "1777"), ("/workspace", diskBytes, "0755"), ("/dev/shm", diskBytes, "1777")],
-            Dirs = [.. dirs],
-            Files = files,
-            SeccompFd = SeccompFd,
-            InsideUid = RuntimeFiles.InsideUid,
-            InsideGid = RuntimeFiles.InsideGid,
-            Env = [.. spec.Env],
-            Command = command,
-        };
+        var layout = BuildLayout(ready, spec, files, dirs, useHelper: true);
         a.AddRange(BwrapArgs.Build(layout));
         return a;
     }

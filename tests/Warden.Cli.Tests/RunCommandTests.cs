@@ -1,0 +1,129 @@
+using System.Text.Json;
+
+namespace Warden.Cli.Tests;
+
+public sealed class RunCommandTests
+{
+    [Fact]
+    public async Task Run_CodeFlag_PrintsOutputAndMirrorsTheExitCode()
+    {
+        var o = await CliRunner.RunAsync(null, "run", "-l", "python", "-c", "print('hi'); raise SystemExit(3)");
+        Assert.Equal("hi\n", o.Stdout);
+        Assert.Equal(3, o.ExitCode);
+    }
+
+    [Fact]
+    public async Task Run_File_PicksTheLanguageFromTheExtension()
+    {
+        var dir = Directory.CreateTempSubdirectory("warden-cli-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "prog.sh");
+            await File.WriteAllTextAsync(file, "echo from file; exit 4");
+            var o = await CliRunner.RunAsync(null, "run", file);
+            Assert.Equal("from file\n", o.Stdout);
+            Assert.Equal(4, o.ExitCode);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public async Task Run_CodeFromStdin_Runs()
+    {
+        var o = await CliRunner.RunAsync("print(40 + 2)\n", "run", "-l", "python");
+        Assert.Equal("42\n", o.Stdout);
+        Assert.Equal(0, o.ExitCode);
+    }
+
+    [Fact]
+    public async Task Run_Json_PrintsTheResultContract()
+    {
+        var o = await CliRunner.RunAsync(null, "run", "--json", "-l", "python", "-c", "print(1)");
+        using var doc = JsonDocument.Parse(o.Stdout);
+        Assert.Equal("exited", doc.RootElement.GetProperty("reason").GetString());
+        Assert.Equal("1\n", doc.RootElement.GetProperty("stdout").GetString());
+        Assert.Equal(0, doc.RootElement.GetProperty("exitCode").GetInt32());
+        Assert.Equal(0, o.ExitCode);
+    }
+
+    [Fact]
+    public async Task Run_Timeout_Exits124AndSaysWhy()
+    {
+        var o = await CliRunner.RunAsync(null, "run", "-l", "sh", "-t", "0.5", "-c", "sleep 10");
+        Assert.Equal(124, o.ExitCode);
+        Assert.Contains("warden: timeout:", o.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_EveryLimitFlag_IsApplied()
+    {
+        var o = await CliRunner.RunAsync(null, "run", "--json", "-l", "python", "--timeout", "7", "--memory", "200m", "--pids", "20", "--cpus", "0.5", "--output", "64k", "--disk", "8", "-c", "print(1)");
+        using var doc = JsonDocument.Parse(o.Stdout);
+        var l = doc.RootElement.GetProperty("limits");
+        Assert.Equal(7000, l.GetProperty("timeoutMs").GetInt32());
+        Assert.Equal(200, l.GetProperty("memoryMb").GetInt32());
+        Assert.Equal(20, l.GetProperty("pids").GetInt32());
+        Assert.Equal(0.5, l.GetProperty("cpus").GetDouble());
+        Assert.Equal(65536, l.GetProperty("outputBytes").GetInt64());
+        Assert.Equal(8, l.GetProperty("diskMb").GetInt32());
+    }
+
+    [Fact]
+    public async Task Run_Env_ReachesOnlyWhatIsNamed()
+    {
+        var o = await CliRunner.RunAsync(null, "run", "-l", "sh", "-e", "A=1", "-e", "B=two words", "-c", "echo \"$A|$B|${HOME}|${USER:-none}\"");
+        Assert.Equal("1|two words|/workspace|none\n", o.Stdout);
+    }
+
+    [Theory]
+    [InlineData("--memory", "-5")]
+    [InlineData("--pids", "0")]
+    [InlineData("--timeout", "-1")]
+    public async Task Run_BadLimit_IsAClearUsageError(string flag, string value)
+    {
+        var o = await CliRunner.RunAsync(null, "run", "-l", "python", flag, value, "-c", "print(1)");
+        Assert.Equal(2, o.ExitCode);
+        Assert.StartsWith("warden: ", o.Stderr);
+        Assert.DoesNotContain("   at ", o.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_UnknownLanguage_IsAClearUsageError()
+    {
+        var o = await CliRunner.RunAsync(null, "run", "-l", "klingon", "-c", "x");
+        Assert.Equal(2, o.ExitCode);
+        Assert.Contains("Unknown language 'klingon'", o.Stderr);
+        Assert.DoesNotContain("   at ", o.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_Collect_WritesFilesIntoOutDirAndNeverOverwrites()
+    {
+        var dir = Directory.CreateTempSubdirectory("warden-cli-out-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "keep.txt"), "host file");
+            var o = await CliRunner.RunAsync(null, "run", "-l", "sh", "--collect", "*.txt", "--out-dir", dir.FullName,
+                "-c", "echo new > new.txt; echo evil > keep.txt");
+            Assert.Equal("new\n", await File.ReadAllTextAsync(Path.Combine(dir.FullName, "new.txt")));
+            Assert.Equal("host file", await File.ReadAllTextAsync(Path.Combine(dir.FullName, "keep.txt")));
+            Assert.Contains("not overwriting", o.Stderr);
+            Assert.Equal(0, o.ExitCode);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public async Task Run_UnsafeMode_WarnsLoudly()
+    {
+        var o = await CliRunner.RunAsync(null, "run", "--unsafe-no-isolation", "-l", "sh", "-c", "echo x");
+        Assert.Contains("WITHOUT ANY SANDBOX", o.Stderr);
+        Assert.Equal("x\n", o.Stdout);
+    }
+}
