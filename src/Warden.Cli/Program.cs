@@ -12,10 +12,7 @@ internal static class Program
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(LanguagesCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
-<<<<<<< HEAD
         root.Subcommands.Add(EvalCommand.Create());
-        return root.Parse(args).Invoke();
-=======
         try
         {
             // Warden's own errors are handled per command; anything else is a bug: one line, no stack trace.
@@ -28,6 +25,5 @@ internal static class Program
             if (Environment.GetEnvironmentVariable("WARDEN_DEBUG") == "1") Console.Error.WriteLine(ex);
             return Commands.RunCommand.ExitWardenError;
         }
->>>>>>> main
     }
 }
