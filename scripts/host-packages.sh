@@ -5,7 +5,8 @@
 #   gcc libc6-dev              builds Warden's small native helper (and runs C programs)
 #   g++                        C++ programs
 #   python3 python3-numpy python3-matplotlib python3-pandas   Debian's Python with the usual stack
-warden_packages="bubblewrap gcc libc6-dev g++ python3 python3-numpy python3-matplotlib python3-pandas"
+#   rustc                      Rust programs, and rust-test problems of warden eval (rustc --test)
+warden_packages="bubblewrap gcc libc6-dev g++ python3 python3-numpy python3-matplotlib python3-pandas rustc"
 
 warden_missing_packages() {
   local missing=""

@@ -12,6 +12,7 @@ internal static class Program
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(LanguagesCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         try
         {
             // Warden's own errors are handled per command; anything else is a bug: one line, no stack trace.

@@ -19,7 +19,7 @@ public sealed class LanguageRegistryTests
     public void BuiltIn_HasTheLanguagesOfTheIssue()
     {
         var ids = LanguageRegistry.BuiltIn().Select(d => d.Id).ToList();
-        Assert.Equal(["python", "javascript", "bash", "sh", "c", "cpp", "java", "go", "rust", "csharp"], ids);
+        Assert.Equal(["python", "javascript", "bash", "sh", "c", "cpp", "java", "go", "rust", "rust-test", "csharp"], ids);
     }
 
     [Fact]
