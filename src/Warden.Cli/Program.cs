@@ -16,7 +16,14 @@ internal static class Program
         try
         {
             // Warden's own errors are handled per command; anything else is a bug: one line, no stack trace.
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+            {
+                foreach (var e in parsed.Errors) Console.Error.WriteLine("warden: " + e.Message);
+                Console.Error.WriteLine("warden: see `warden --help`.");
+                return Commands.RunCommand.ExitUsage;
+            }
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -91,6 +91,22 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_UnknownFlag_IsAUsageError()
+    {
+        var o = await CliRunner.RunAsync(null, "run", "--no-such-flag", "-l", "python", "-c", "print(1)");
+        Assert.Equal(2, o.ExitCode);
+        Assert.Contains("--no-such-flag", o.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_UnsafeMode_ReportsThePythonResult()
+    {
+        var o = await CliRunner.RunAsync(null, "run", "--unsafe-no-isolation", "-l", "python", "-c", "print(1)");
+        Assert.Equal(0, o.ExitCode);
+        Assert.Equal("1\n", o.Stdout);
+    }
+
+    [Fact]
     public async Task Run_UnknownLanguage_IsAClearUsageError()
     {
         var o = await CliRunner.RunAsync(null, "run", "-l", "klingon", "-c", "x");

@@ -151,6 +151,10 @@ internal static class RunCommand
     internal static RunRequest BuildRequest(FileInfo? file, string? language, string? code, string? stdin,
         string[] env, string[] collect, string[] args, LimitsRequest limits)
     {
+        if (file is not null && !file.Exists)
+            throw new InvalidRequestException("file", file.Name.StartsWith('-')
+                ? $"Unknown option '{file.Name}'; see `warden run --help`."
+                : $"{file.FullName} does not exist.");
         if (file is not null && code is not null)
             throw new InvalidRequestException("--code", "Give FILE or --code, not both.");
         string source;

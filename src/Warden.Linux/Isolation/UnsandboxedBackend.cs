@@ -80,7 +80,6 @@ public sealed class UnsandboxedBackend : ISandboxBackend
                 TimedOut = timedOut,
                 Stdout = o, Stderr = e, StdoutTruncated = ot, StderrTruncated = et,
                 WallMs = sw.Elapsed.TotalMilliseconds,
-                CpuMs = p.TotalProcessorTime.TotalMilliseconds,
                 Files = files,
             };
         }
