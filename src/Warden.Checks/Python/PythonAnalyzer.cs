@@ -103,7 +103,8 @@ internal sealed partial class PythonAnalyzer
     {
         var t = _t[i];
         var prev = _t.At(i - 1);
-        if (prev.IsOp(".")) return false;
+        // After '.', a name is an attribute; after a binary '+' or '%', the operand belongs to the sum already evaluated.
+        if (prev.IsOp(".") || prev.IsOp("+") || prev.IsOp("%")) return false;
         switch (t.Kind)
         {
             case TokenKind.Name:
