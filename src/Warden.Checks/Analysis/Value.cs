@@ -44,4 +44,7 @@ internal sealed record Value
 
     /// <summary>An unknown value that still remembers it came from decoded data.</summary>
     public static Value DecodedUnknown { get; } = new() { Decoded = true };
+
+    /// <summary>Unknown, keeping only whether <paramref name="v"/> came from decoded data.</summary>
+    public static Value UnknownFrom(Value v) => v.Decoded ? DecodedUnknown : Unknown;
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Warden.Checks.Analysis;
 
 namespace Warden.Checks.Python;
@@ -7,7 +6,7 @@ internal sealed partial class PythonAnalyzer
 {
     private Value Call(Value callee, int open, in Token at)
     {
-        var args = _t.Arguments(open);
+        var args = T.Arguments(open);
         var positional = args.Where(a => !IsKeywordOrStarArgument(a)).ToList();
         Value Arg(int k) => k < positional.Count ? EvalWhole(positional[k]) : Value.Unknown;
 
@@ -25,7 +24,7 @@ internal sealed partial class PythonAnalyzer
                 ExecCall(callee.Symbol["builtins.".Length..], positional, at);
                 return Value.Unknown;
             case "builtins.chr":
-                return Arg(0).Number is { } n ? Value.String(CodePoint(n), built: true) : Value.Unknown;
+                return Arg(0).Number is { } n ? CharOf(n) : Value.Unknown;
             case "builtins.bytes" or "builtins.bytearray" or "builtins.str":
                 return BytesOf(Arg(0));
             case "builtins.bytes.fromhex" or "binascii.unhexlify" or "binascii.a2b_hex" or "base64.b16decode":
@@ -47,10 +46,10 @@ internal sealed partial class PythonAnalyzer
             case "urllib.parse.unquote" or "urllib.parse.unquote_plus":
                 return Decoded(Arg(0), Decoders.Percent);
             case "builtins.map" when Arg(0).Symbol == "builtins.chr" && Arg(1).Items is { } codes && codes.All(c => c.Number is not null):
-                return new Value { Items = codes.Select(c => Value.String(CodePoint(c.Number!.Value), built: true)).ToList() };
+                return new Value { Items = codes.Select(c => CharOf(c.Number!.Value)).ToList() };
             case "builtins.reversed":
                 var r = Arg(0);
-                if (r.Text is { } rt) return new Value { Items = rt.Reverse().Select(ch => Value.String(ch.ToString(), built: true)).ToList() };
+                if (r.Text is { } rt) return new Value { Items = Chars(Decoders.Reverse(rt)) };
                 return r.Items is { } ri ? r with { Items = ri.Reverse().ToList() } : Value.Unknown;
             case "builtins.list" or "builtins.tuple":
                 return Arg(0);
@@ -66,19 +65,9 @@ internal sealed partial class PythonAnalyzer
 
     private bool IsKeywordOrStarArgument(Range a)
     {
-        var first = _t.At(a.Start.Value);
-        return first.IsOp("*") || first.IsOp("**") || (first.Kind == TokenKind.Name && _t.At(a.Start.Value + 1).IsOp("="));
+        var first = T.At(a.Start.Value);
+        return first.IsOp("*") || first.IsOp("**") || (first.Kind == TokenKind.Name && T.At(a.Start.Value + 1).IsOp("="));
     }
-
-    private static string CodePoint(long n)
-    {
-        var sb = new StringBuilder();
-        Decoders.AppendCodePoint(sb, n);
-        return sb.ToString();
-    }
-
-    private static Value Decoded(Value input, Func<string, string?> decode) =>
-        input.Text is { } s && decode(s) is { } plain ? Value.String(plain, built: true, decoded: true) : Value.DecodedUnknown;
 
     /// <summary><c>bytes([111, 115])</c> and <c>str(x)</c> of known values.</summary>
     private static Value BytesOf(Value v)
@@ -86,7 +75,7 @@ internal sealed partial class PythonAnalyzer
         if (v.Text is not null) return v;
         if (v.Items is { } items && items.All(i => i.Number is >= 0 and < 256))
             return Value.String(new string(items.Select(i => (char)i.Number!.Value).ToArray()), built: true, decoded: v.Decoded);
-        return v.Decoded ? Value.DecodedUnknown : Value.Unknown;
+        return Value.UnknownFrom(v);
     }
 
     private static Value CallMethod(Value receiver, string method, List<Range> positional, Func<int, Value> arg)
@@ -96,9 +85,7 @@ internal sealed partial class PythonAnalyzer
         {
             case "join" when text is not null:
                 var seq = arg(0);
-                var parts = seq.Items ?? (seq.Text is { } st ? st.Select(c => Value.String(c.ToString())).ToList() : null);
-                if (parts is null || parts.Any(p => p.Text is null)) return seq.Decoded ? Value.DecodedUnknown : Value.Unknown;
-                return Value.String(string.Join(text, parts.Select(p => p.Text)), built: true, decoded: seq.Decoded || parts.Any(p => p.Decoded));
+                return Join(seq.Items ?? (seq.Text is { } st ? Chars(st) : null), text, seq.Decoded);
             case "decode" or "encode" when text is not null:
                 return receiver;
             case "replace" when text is not null && arg(0).Text is { Length: > 0 } from && arg(1).Text is { } to:
@@ -128,7 +115,7 @@ internal sealed partial class PythonAnalyzer
                 }
                 return Value.String(formatted, built: true, decoded: values.Any(v => v.Decoded));
             default:
-                return receiver.Decoded ? Value.DecodedUnknown : Value.Unknown;
+                return Value.UnknownFrom(receiver);
         }
     }
 
@@ -136,7 +123,7 @@ internal sealed partial class PythonAnalyzer
     {
         if (positional.Count == 0) return Value.Unknown;
         var key = EvalWhole(positional[0]);
-        return ImportByName(key, _t.At(positional[0].Start.Value), via + "(...)", topLevel);
+        return ImportByName(key, T.At(positional[0].Start.Value), via + "(...)", topLevel);
     }
 
     /// <summary>An import whose module name is an expression: a literal is a warning, anything computed is blocked.</summary>
@@ -144,13 +131,13 @@ internal sealed partial class PythonAnalyzer
     {
         if (key.Text is not { } name)
         {
-            _sink.Add(PyRules.DynamicImport, at, $"imports a module through {via} with a name computed at run time");
+            Sink.Add(PyRules.DynamicImport, at, $"imports a module through {via} with a name computed at run time");
             return Value.Unknown;
         }
         if (key.Built || key.Decoded)
-            _sink.Add(PyRules.DynamicImport, at, $"imports '{name}' through {via} with a name built at run time");
+            Sink.Add(PyRules.DynamicImport, at, $"imports '{name}' through {via} with a name built at run time");
         else
-            _sink.Add(PyRules.IndirectImport, at, $"imports '{name}' through {via}");
+            Sink.Add(PyRules.IndirectImport, at, $"imports '{name}' through {via}");
         CheckModule(name, at);
         var module = topLevel ? name.Split('.')[0] : name;
         return Value.Of(PythonSymbols.Normalize(module), isModule: true);
@@ -160,19 +147,19 @@ internal sealed partial class PythonAnalyzer
     {
         if (positional.Count < 2) return Value.Unknown;
         var target = EvalWhole(positional[0]);
-        var nameToken = _t.At(positional[1].Start.Value);
+        var nameToken = T.At(positional[1].Start.Value);
         var name = EvalWhole(positional[1]);
         var onModule = target.IsModule || target.Symbol == "builtins";
         if (name.Text is not { } attr)
         {
             if (onModule)
-                _sink.Add(PyRules.GetattrDangerous, nameToken, $"{verb} on module {target.Symbol} with a name computed at run time");
+                Sink.Add(PyRules.GetattrDangerous, nameToken, $"{verb} on module {target.Symbol} with a name computed at run time");
             else
-                _sink.Add(PyRules.GetattrComputed, nameToken, $"{verb} with a name computed at run time");
+                Sink.Add(PyRules.GetattrComputed, nameToken, $"{verb} with a name computed at run time");
             return Value.Unknown;
         }
         if (onModule && (name.Built || name.Decoded))
-            _sink.Add(PyRules.GetattrDangerous, nameToken, $"{verb} on module {target.Symbol} with the name '{attr}' built at run time");
+            Sink.Add(PyRules.GetattrDangerous, nameToken, $"{verb} on module {target.Symbol} with the name '{attr}' built at run time");
         var result = GetAttr(target, attr, nameToken);
         return verb == "getattr" ? result : Value.Unknown;
     }
@@ -181,24 +168,24 @@ internal sealed partial class PythonAnalyzer
     {
         if (positional.Count == 0) return;
         var range = positional[0];
-        var argToken = _t.At(range.Start.Value);
+        var argToken = T.At(range.Start.Value);
         var code = EvalWhole(range);
-        if (code.Decoded || code.Built || _t.AnyName(range, PythonSymbols.DecodeMarkers))
+        if (code.Decoded || code.Built || T.AnyName(range, PythonSymbols.DecodeMarkers))
         {
-            _sink.Add(PyRules.ExecDecoded, at, $"{verb} runs code that is decoded or assembled at run time");
+            Sink.Add(PyRules.ExecDecoded, at, $"{verb} runs code that is decoded or assembled at run time");
             return;
         }
         if (code.Text is { } literal)
         {
-            _sink.Add(PyRules.ExecLiteral, at, $"{verb} of a string literal");
+            Sink.Add(PyRules.ExecLiteral, at, $"{verb} of a string literal");
             if (_nesting < MaxNesting)
                 foreach (var f in Analyze(literal, _modules, _nesting + 1))
-                    _sink.Add(f.RuleId, argToken.Line, argToken.Column, $"in the code passed to {verb}: {f.Message}", f.Suggestion);
+                    Sink.Add(f.RuleId, argToken.Line, argToken.Column, $"in the code passed to {verb}: {f.Message}", f.Suggestion);
             return;
         }
         if (verb == "eval")
-            _sink.Add(PyRules.EvalDynamic, at, "eval of text computed at run time");
+            Sink.Add(PyRules.EvalDynamic, at, "eval of text computed at run time");
         else
-            _sink.Add(PyRules.ExecDynamic, at, $"{verb} of text computed at run time");
+            Sink.Add(PyRules.ExecDynamic, at, $"{verb} of text computed at run time");
     }
 }

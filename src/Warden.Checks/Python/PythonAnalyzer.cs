@@ -9,9 +9,8 @@ namespace Warden.Checks.Python;
 /// <c>__import__</c>/<c>getattr</c>/decoders, string folding) and reports what the rules match.
 /// Comments never produce tokens and string contents are data, so neither raises false alarms.
 /// </summary>
-internal sealed partial class PythonAnalyzer
+internal sealed partial class PythonAnalyzer : ExpressionAnalyzer
 {
-    private const int MaxEvalDepth = 64;
     private const int MaxNesting = 3;
 
     private static readonly HashSet<string> Keywords =
@@ -21,77 +20,62 @@ internal sealed partial class PythonAnalyzer
         "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
     ];
 
-    private readonly TokenList _t;
     private readonly ModuleGate _modules;
-    private readonly FindingSink _sink = new();
     private readonly int _nesting;
-    private readonly Dictionary<string, List<(int Index, Value Value)>> _bindings = new(StringComparer.Ordinal);
     private readonly List<string> _starModules = [];
-    private readonly Dictionary<int, (int End, Value Value)> _memo = [];
-    private int _evalDepth;
 
-    private PythonAnalyzer(string code, ModuleGate modules, int nesting)
+    private PythonAnalyzer(string code, ModuleGate modules, int nesting) : base(PythonTokenizer.Tokenize(code))
     {
-        _t = new TokenList(PythonTokenizer.Tokenize(code));
         _modules = modules;
         _nesting = nesting;
     }
+
+    protected override string ObfuscatedNameRule => PyRules.ObfuscatedName;
 
     public static IReadOnlyList<RawFinding> Analyze(string code, ModuleGate modules) => Analyze(code, modules, 0);
 
     private static IReadOnlyList<RawFinding> Analyze(string code, ModuleGate modules, int nesting)
     {
         var a = new PythonAnalyzer(code, modules, nesting);
-        a._sink.Silent = true;
-        a.CollectBindings();
-        a._memo.Clear();
-        a._sink.Silent = false;
-        a.Scan();
-        return a._sink.Items;
+        return a.Run(a.CollectBindings, a.Scan);
     }
 
     /// <summary>Pass 1: what names are bound to, in source order.</summary>
     private void CollectBindings()
     {
-        for (var i = 0; i < _t.Count; i++)
+        for (var i = 0; i < T.Count; i++)
         {
-            var t = _t[i];
+            var t = T[i];
             if (t.Kind != TokenKind.Name) continue;
             if (t.Text == "import") { i = ImportStatement(i); continue; }
             if (t.Text == "from" && IsFromImport(i)) { i = FromImportStatement(i); continue; }
-            var next = _t.At(i + 1);
+            var next = T.At(i + 1);
             if (next.IsOp(":=")) Bind(t.Text, i, EvalSum(i + 2).Value);
             else if (next.IsOp("=") && AtStatementStart(i))
             {
                 var targets = new List<int> { i };
                 var j = i + 2;
-                while (_t.At(j).Kind == TokenKind.Name && _t.At(j + 1).IsOp("=")) { targets.Add(j); j += 2; }
+                while (T.At(j).Kind == TokenKind.Name && T.At(j + 1).IsOp("=")) { targets.Add(j); j += 2; }
                 var value = EvalSum(j).Value;
-                foreach (var target in targets) Bind(_t[target].Text, target, value);
+                foreach (var target in targets) Bind(T[target].Text, target, value);
                 i = j - 1;
             }
             else if (next.Kind == TokenKind.Operator && next.Text.Length >= 2 && next.Text[^1] == '=' && next.Text is not ("==" or "!=" or "<=" or ">="))
                 Bind(t.Text, i, Value.Unknown); // augmented assignment: the value is no longer the literal
             else if (t.Text is "for" or "as" or "del")
-                for (var j = i + 1; _t.At(j).Kind == TokenKind.Name && !_t.At(j).IsName("in"); j += _t.At(j + 1).IsOp(",") ? 2 : 1)
-                    Bind(_t[j].Text, j, Value.Unknown);
+                for (var j = i + 1; T.At(j).Kind == TokenKind.Name && !T.At(j).IsName("in"); j += T.At(j + 1).IsOp(",") ? 2 : 1)
+                    Bind(T[j].Text, j, Value.Unknown);
         }
     }
 
-    private void Bind(string name, int index, Value value)
-    {
-        if (!_bindings.TryGetValue(name, out var list)) _bindings[name] = list = [];
-        list.Add((index, value));
-    }
-
-    private bool AtStatementStart(int i) => i == 0 || _t[i - 1].Kind == TokenKind.Newline || _t[i - 1].IsOp(";") || _t[i - 1].IsOp(":");
+    private bool AtStatementStart(int i) => i == 0 || T[i - 1].Kind == TokenKind.Newline || T[i - 1].IsOp(";") || T[i - 1].IsOp(":");
 
     /// <summary>Pass 2: evaluate every expression and report.</summary>
     private void Scan()
     {
-        for (var i = 0; i < _t.Count; i++)
+        for (var i = 0; i < T.Count; i++)
         {
-            var t = _t[i];
+            var t = T[i];
             if (t.IsName("import")) { i = ImportStatement(i, report: true); continue; }
             if (t.IsName("from") && IsFromImport(i)) { i = FromImportStatement(i, report: true); continue; }
             if (t.Kind == TokenKind.String) CheckStringLiteral(t);
@@ -101,15 +85,15 @@ internal sealed partial class PythonAnalyzer
 
     private bool IsExpressionStart(int i)
     {
-        var t = _t[i];
-        var prev = _t.At(i - 1);
+        var t = T[i];
+        var prev = T.At(i - 1);
         // After '.', a name is an attribute; after a binary '+' or '%', the operand belongs to the sum already evaluated.
         if (prev.IsOp(".") || prev.IsOp("+") || prev.IsOp("%")) return false;
         switch (t.Kind)
         {
             case TokenKind.Name:
                 if (Keywords.Contains(t.Text) || prev.IsName("def") || prev.IsName("class")) return false;
-                return !_t.At(i + 1).IsOp("="); // an assignment target or keyword argument
+                return !T.At(i + 1).IsOp("="); // an assignment target or keyword argument
             case TokenKind.String or TokenKind.Number:
                 return true;
             case TokenKind.Operator when t.Text is "(" or "[":
@@ -125,9 +109,9 @@ internal sealed partial class PythonAnalyzer
     {
         if (t.Value is null) return;
         if (PythonSymbols.EscapeAttributes.Contains(t.Value))
-            _sink.Add(PyRules.Introspection, t, $"the string '{t.Value}' names an attribute used to escape restricted Python");
+            Sink.Add(PyRules.Introspection, t, $"the string '{t.Value}' names an attribute used to escape restricted Python");
         if (SuspiciousText.IsSensitivePath(t.Value))
-            _sink.Add(PyRules.SensitivePath, t, $"names the sensitive path '{t.Value}'");
+            Sink.Add(PyRules.SensitivePath, t, $"names the sensitive path '{t.Value}'");
     }
 
     /// <summary>A module came into scope (import statement, __import__, importlib, sys.modules).</summary>
@@ -137,10 +121,10 @@ internal sealed partial class PythonAnalyzer
         switch (_modules.Check(module))
         {
             case ModuleVerdict.Denied:
-                _sink.Add(PyRules.ModuleDenied, at, $"imports '{module}', which the policy denies");
+                Sink.Add(PyRules.ModuleDenied, at, $"imports '{module}', which the policy denies");
                 break;
             case ModuleVerdict.NotAllowed:
-                _sink.Add(PyRules.ModuleNotAllowed, at, $"imports '{module}', which is not on the policy's allow-list");
+                Sink.Add(PyRules.ModuleNotAllowed, at, $"imports '{module}', which is not on the policy's allow-list");
                 break;
         }
         CheckNetworkModule(module, at);
@@ -149,19 +133,13 @@ internal sealed partial class PythonAnalyzer
     private void CheckNetworkModule(string module, in Token at)
     {
         if (_modules.Candidates(module).Any(PythonSymbols.NetworkModules.Contains))
-            _sink.Add(PyRules.Network, at, $"uses '{module}' for network access; the sandbox has no network unless the operator allows it");
+            Sink.Add(PyRules.Network, at, $"uses '{module}' for network access; the sandbox has no network unless the operator allows it");
     }
 
     /// <summary>A reference to a qualified name; reports it when a rule names it.</summary>
     private void CheckSymbol(string qualified, in Token at)
     {
         if (PythonSymbols.Lookup(qualified) is { } hit)
-            _sink.Add(hit.Rule, at, $"{qualified} {hit.What}");
-    }
-
-    private void CheckObfuscated(Value v, in Token at)
-    {
-        if (v.Text is { } text && (v.Built || v.Decoded) && SuspiciousText.DangerousNames.Contains(text.Trim()))
-            _sink.Add(PyRules.ObfuscatedName, at, $"builds the name '{text.Trim()}' at run time instead of writing it");
+            Sink.Add(hit.Rule, at, $"{qualified} {hit.What}");
     }
 }

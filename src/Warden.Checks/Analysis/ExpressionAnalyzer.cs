@@ -1,0 +1,149 @@
+using System.Text;
+
+namespace Warden.Checks.Analysis;
+
+/// <summary>
+/// What the Python and JavaScript checkers share: a token list, the findings, bindings in
+/// source order, and a memoised evaluator of <c>primary (op primary)*</c> expressions whose
+/// atoms, trailers and operators each language supplies. Evaluation depth is bounded, so
+/// hostile nesting degrades to "unknown" instead of overflowing the stack.
+/// </summary>
+internal abstract class ExpressionAnalyzer
+{
+    private const int MaxEvalDepth = 64;
+
+    private readonly Dictionary<int, (int End, Value Value)> _memo = [];
+    private int _evalDepth;
+
+    protected ExpressionAnalyzer(List<Token> tokens) => T = new TokenList(tokens);
+
+    protected TokenList T { get; }
+    protected FindingSink Sink { get; } = new();
+    protected Dictionary<string, List<(int Index, Value Value)>> Bindings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The rule for names of dangerous things built at run time.</summary>
+    protected abstract string ObfuscatedNameRule { get; }
+
+    /// <summary>Reads an atom at <paramref name="i"/>; returns <c>End == i</c> when there is none.</summary>
+    protected abstract (int End, Value Value) Atom(int i);
+
+    /// <summary>Applies the trailer at <paramref name="end"/> (attribute, call, index) if there is one.</summary>
+    protected abstract bool Trailer(ref int end, ref Value value);
+
+    /// <summary>Whether <paramref name="op"/> continues a sum (see <see cref="Combine"/>).</summary>
+    protected virtual bool IsSumOperator(string op) => op == "+";
+
+    /// <summary>What a sum operator makes of its operands.</summary>
+    protected virtual Value Combine(string op, Value left, Value right) => Concat(left, right);
+
+    /// <summary>Runs pass 1 (silent, to collect bindings), then pass 2 (reporting).</summary>
+    protected IReadOnlyList<RawFinding> Run(Action collectBindings, Action scan)
+    {
+        Sink.Silent = true;
+        collectBindings();
+        _memo.Clear();
+        Sink.Silent = false;
+        scan();
+        return Sink.Items;
+    }
+
+    protected void Bind(string name, int index, Value value)
+    {
+        if (!Bindings.TryGetValue(name, out var list)) Bindings[name] = list = [];
+        list.Add((index, value));
+    }
+
+    /// <summary>
+    /// Which binding a use at <paramref name="index"/> sees: a name ever bound to a module or
+    /// function is taken to be that (the dangerous reading wins); a name bound once to a string
+    /// is that string; anything else is unknown.
+    /// </summary>
+    protected static Value Pick(List<(int Index, Value Value)> bindings, int index)
+    {
+        var symbolic = bindings.Where(b => b.Value.Symbol is not null).ToList();
+        if (symbolic.Count > 0)
+            return symbolic.LastOrDefault(b => b.Index < index).Value ?? symbolic[0].Value;
+        return bindings.Count == 1 ? bindings[0].Value : Value.Unknown;
+    }
+
+    /// <summary><c>primary (op primary)*</c> for the operators <see cref="Combine"/> accepts.</summary>
+    protected (int End, Value Value) EvalSum(int start)
+    {
+        var (end, value) = EvalPrimary(start);
+        if (end == start) return (end, value);
+        var parts = 1;
+        while (T.At(end).Kind == TokenKind.Operator && IsSumOperator(T[end].Text))
+        {
+            var (next, right) = EvalPrimary(end + 1);
+            if (next == end + 1) break;
+            value = Combine(T[end].Text, value, right);
+            end = next;
+            parts++;
+        }
+        if (parts > 1) CheckObfuscated(value, T[start]);
+        return (end, value);
+    }
+
+    /// <summary>An atom and its trailers, memoised by start.</summary>
+    protected (int End, Value Value) EvalPrimary(int start)
+    {
+        if (_memo.TryGetValue(start, out var known)) return known;
+        if (_evalDepth >= MaxEvalDepth) return (start, Value.Unknown);
+        _evalDepth++;
+        try
+        {
+            var (end, value) = Atom(start);
+            if (end == start) return (start, Value.Unknown);
+            while (Trailer(ref end, ref value)) { }
+            CheckObfuscated(value, T[start]);
+            _memo[start] = (end, value);
+            return (end, value);
+        }
+        finally
+        {
+            _evalDepth--;
+        }
+    }
+
+    /// <summary>The value of a whole token range; unknown when the range is more than a sum.</summary>
+    protected virtual Value EvalWhole(Range range)
+    {
+        var (start, length) = range.GetOffsetAndLength(T.Count);
+        if (length == 0) return Value.Unknown;
+        var (end, value) = EvalSum(start);
+        return end == start + length ? value : Value.UnknownFrom(value);
+    }
+
+    protected void CheckObfuscated(Value v, in Token at)
+    {
+        if (v.Text is { } text && (v.Built || v.Decoded) && SuspiciousText.DangerousNames.Contains(text.Trim()))
+            Sink.Add(ObfuscatedNameRule, at, $"builds the name '{text.Trim()}' at run time instead of writing it");
+    }
+
+    protected static Value Concat(Value a, Value b) =>
+        a.Text is not null && b.Text is not null
+            ? Value.String(a.Text + b.Text, built: true, decoded: a.Decoded || b.Decoded)
+            : a.Decoded || b.Decoded ? Value.DecodedUnknown : Value.Unknown;
+
+    /// <summary>Applies a decoder to a known string; unknown (but marked decoded) otherwise.</summary>
+    protected static Value Decoded(Value input, Func<string, string?> decode) =>
+        input.Text is { } s && decode(s) is { } plain ? Value.String(plain, built: true, decoded: true) : Value.DecodedUnknown;
+
+    /// <summary>A code point as a one-character string built at run time.</summary>
+    protected static Value CharOf(long codePoint)
+    {
+        var sb = new StringBuilder();
+        Decoders.AppendCodePoint(sb, codePoint);
+        return Value.String(sb.ToString(), built: true);
+    }
+
+    /// <summary><c>[a, b].join(sep)</c> over known strings.</summary>
+    protected static Value Join(IReadOnlyList<Value>? parts, string separator, bool decoded)
+    {
+        if (parts is null || parts.Any(p => p.Text is null)) return decoded ? Value.DecodedUnknown : Value.Unknown;
+        return Value.String(string.Join(separator, parts.Select(p => p.Text)), built: true, decoded: decoded || parts.Any(p => p.Decoded));
+    }
+
+    /// <summary>The characters of a string as list items.</summary>
+    protected static List<Value> Chars(string s) => s.Select(c => Value.String(c.ToString(), built: true)).ToList();
+}
