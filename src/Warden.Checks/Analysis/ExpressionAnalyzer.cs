@@ -114,6 +114,32 @@ internal abstract class ExpressionAnalyzer
         return end == start + length ? value : Value.UnknownFrom(value);
     }
 
+    /// <summary>
+    /// The text handed to exec/eval/Function: decoded or assembled text is <paramref name="rules"/>.Decoded,
+    /// a literal is <paramref name="rules"/>.Literal (and its contents are analysed by <paramref name="nested"/>,
+    /// with findings placed at the literal), anything else is <paramref name="rules"/>.Dynamic.
+    /// </summary>
+    protected void CheckCodeArgument(string verb, Range range, in Token at, IReadOnlySet<string> decodeMarkers,
+        (string Decoded, string Literal, string Dynamic) rules, Func<string, IReadOnlyList<RawFinding>>? nested)
+    {
+        var argToken = T.At(range.Start.Value);
+        var code = EvalWhole(range);
+        if (code.Decoded || code.Built || T.AnyName(range, decodeMarkers))
+        {
+            Sink.Add(rules.Decoded, at, $"{verb} runs code that is decoded or assembled at run time");
+            return;
+        }
+        if (code.Text is { } literal)
+        {
+            Sink.Add(rules.Literal, at, $"{verb} of a string literal");
+            if (nested is not null)
+                foreach (var f in nested(literal))
+                    Sink.Add(f.RuleId, argToken.Line, argToken.Column, $"in the code passed to {verb}: {f.Message}", f.Suggestion);
+            return;
+        }
+        Sink.Add(rules.Dynamic, at, $"{verb} of text computed at run time");
+    }
+
     protected void CheckObfuscated(Value v, in Token at)
     {
         if (v.Text is { } text && (v.Built || v.Decoded) && SuspiciousText.DangerousNames.Contains(text.Trim()))

@@ -167,25 +167,8 @@ internal sealed partial class PythonAnalyzer
     private void ExecCall(string verb, List<Range> positional, in Token at)
     {
         if (positional.Count == 0) return;
-        var range = positional[0];
-        var argToken = T.At(range.Start.Value);
-        var code = EvalWhole(range);
-        if (code.Decoded || code.Built || T.AnyName(range, PythonSymbols.DecodeMarkers))
-        {
-            Sink.Add(PyRules.ExecDecoded, at, $"{verb} runs code that is decoded or assembled at run time");
-            return;
-        }
-        if (code.Text is { } literal)
-        {
-            Sink.Add(PyRules.ExecLiteral, at, $"{verb} of a string literal");
-            if (_nesting < MaxNesting)
-                foreach (var f in Analyze(literal, _modules, _nesting + 1))
-                    Sink.Add(f.RuleId, argToken.Line, argToken.Column, $"in the code passed to {verb}: {f.Message}", f.Suggestion);
-            return;
-        }
-        if (verb == "eval")
-            Sink.Add(PyRules.EvalDynamic, at, "eval of text computed at run time");
-        else
-            Sink.Add(PyRules.ExecDynamic, at, $"{verb} of text computed at run time");
+        var dynamic = verb == "eval" ? PyRules.EvalDynamic : PyRules.ExecDynamic;
+        CheckCodeArgument(verb, positional[0], at, PythonSymbols.DecodeMarkers, (PyRules.ExecDecoded, PyRules.ExecLiteral, dynamic),
+            _nesting < MaxNesting ? code => Analyze(code, _modules, _nesting + 1) : null);
     }
 }
