@@ -19,8 +19,10 @@ internal sealed class SourceReader(string text, int start, int end, int line, in
 
     public char Peek(int ahead = 0) => Pos + ahead < End ? Text[Pos + ahead] : '\0';
 
+    /// <summary>Consumes one character; at the end, consumes nothing and returns <c>'\0'</c>.</summary>
     public char Next()
     {
+        if (AtEnd) return '\0';
         var c = Text[Pos++];
         if (c == '\n') { Line++; Column = 1; }
         else Column++;

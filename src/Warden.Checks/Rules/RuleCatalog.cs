@@ -7,7 +7,7 @@ namespace Warden.Checks.Rules;
 /// <summary>Every rule of every checker, by id.</summary>
 internal static class RuleCatalog
 {
-    public static readonly IReadOnlyList<RuleInfo> All = [.. PyRules.All, .. JsRules.All, .. ShRules.All];
+    public static readonly IReadOnlyList<RuleInfo> All = [.. PyRules.All, .. JsRules.All, .. ShellRules.All];
 
     private static readonly Dictionary<string, RuleInfo> ById = All.ToDictionary(r => r.Id, StringComparer.Ordinal);
 

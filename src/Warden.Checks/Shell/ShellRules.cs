@@ -1,7 +1,7 @@
 namespace Warden.Checks.Shell;
 
 /// <summary>The shell rules: ids, default severities and the safer alternative each offers.</summary>
-internal static class ShRules
+internal static class ShellRules
 {
     public const string RmRoot = "sh.rm-root";
     public const string RmVariable = "sh.rm-variable";
