@@ -21,14 +21,16 @@ public sealed record CheckPolicy
     /// <summary>When set, only these rules run. Entries are rule ids or prefixes ending in <c>*</c> (<c>py.*</c>).</summary>
     public IReadOnlyList<string>? EnabledRules { get; init; }
 
+    // The JSON source generator sets every init-only property, absent ones to null: keep the defaults instead.
+
     /// <summary>Rules that do not run (ids or <c>*</c> prefixes).</summary>
-    public IReadOnlyList<string> DisabledRules { get; init; } = [];
+    public IReadOnlyList<string> DisabledRules { get; init => field = value ?? []; } = [];
 
     /// <summary>Severity overrides by rule id or <c>*</c> prefix; an exact id wins over a prefix, a longer prefix over a shorter.</summary>
-    public IReadOnlyDictionary<string, Severity> Severities { get; init; } = new Dictionary<string, Severity>();
+    public IReadOnlyDictionary<string, Severity> Severities { get; init => field = value ?? new Dictionary<string, Severity>(); } = new Dictionary<string, Severity>();
 
     /// <summary>Module lists by language (<c>python</c>, <c>javascript</c>; aliases accepted).</summary>
-    public IReadOnlyDictionary<string, ModulePolicy> Modules { get; init; } = new Dictionary<string, ModulePolicy>();
+    public IReadOnlyDictionary<string, ModulePolicy> Modules { get; init => field = value ?? new Dictionary<string, ModulePolicy>(); } = new Dictionary<string, ModulePolicy>();
 
     /// <summary>Reads a policy from JSON (camelCase keys; comments and trailing commas allowed) and validates it.</summary>
     /// <exception cref="InvalidRequestException">The JSON is malformed, has unknown keys, or names unknown rules or languages.</exception>

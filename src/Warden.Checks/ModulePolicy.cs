@@ -14,5 +14,5 @@ public sealed record ModulePolicy
     public IReadOnlyList<string>? Allow { get; init; }
 
     /// <summary>Modules denied on top of the built-in deny list (<c>*.module-denied</c> findings).</summary>
-    public IReadOnlyList<string> Deny { get; init; } = [];
+    public IReadOnlyList<string> Deny { get; init => field = value ?? []; } = [];
 }
