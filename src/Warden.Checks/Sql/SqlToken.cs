@@ -1,0 +1,11 @@
+namespace Warden.Checks.Sql;
+
+/// <summary>
+/// One SQL token. <see cref="Value"/> is what the database sees: a word's identifier
+/// (lower-cased when unquoted, exact when quoted), a string's contents.
+/// </summary>
+internal readonly record struct SqlToken(SqlTokenKind Kind, string Value, bool Quoted, int Start, int End, int Line)
+{
+    public bool IsWord(string lower) => Kind == SqlTokenKind.Word && !Quoted && Value == lower;
+    public bool IsOp(string op) => Kind == SqlTokenKind.Operator && Value == op;
+}
