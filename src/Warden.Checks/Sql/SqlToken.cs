@@ -6,6 +6,9 @@ namespace Warden.Checks.Sql;
 /// </summary>
 internal readonly record struct SqlToken(SqlTokenKind Kind, string Value, bool Quoted, int Start, int End, int Line)
 {
+    /// <summary>The text as the database reads it; empty for <see cref="SqlTokenKind.None"/>.</summary>
+    public string Value { get; init; } = Value ?? "";
+
     public bool IsWord(string lower) => Kind == SqlTokenKind.Word && !Quoted && Value == lower;
     public bool IsOp(string op) => Kind == SqlTokenKind.Operator && Value == op;
 }

@@ -2,6 +2,8 @@ namespace Warden.Checks.Sql;
 
 internal enum SqlTokenKind
 {
+    /// <summary>No token (a default value, or past the end).</summary>
+    None,
     /// <summary>A keyword or identifier; <see cref="SqlToken.Value"/> is lower-cased unless quoted.</summary>
     Word,
     String,
