@@ -28,6 +28,27 @@ public static class CodeChecker
         catch (LanguageUnavailableException) { return false; }
     }
 
+    /// <summary>
+    /// The language of a file, from its extension (<c>.py</c>, <c>.js</c>, <c>.mjs</c>, <c>.sh</c>, <c>.bash</c>)
+    /// or else its <c>#!</c> line; null when neither says.
+    /// </summary>
+    public static string? DetectLanguage(string fileName, string? firstLine = null)
+    {
+        if (CheckerLanguages.ForExtension(Path.GetExtension(fileName)) is { } byExtension) return byExtension;
+        if (firstLine is null || !firstLine.StartsWith("#!", StringComparison.Ordinal)) return null;
+        var words = firstLine[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var program = words.Length == 0 ? "" : Path.GetFileName(words[0]) == "env" && words.Length > 1 ? words[^1] : Path.GetFileName(words[0]);
+        program = program.TrimEnd("0123456789.".ToCharArray());
+        return program switch
+        {
+            "python" => "python",
+            "node" or "nodejs" => "javascript",
+            "bash" => "bash",
+            "sh" or "dash" or "ash" or "ksh" or "zsh" => "sh",
+            _ => null,
+        };
+    }
+
     /// <summary>Checks <paramref name="code"/> under <paramref name="policy"/> (the default policy when null).</summary>
     /// <param name="language">Language id or alias: python/py, javascript/js/node, bash, sh/shell (others are not analysed).</param>
     /// <param name="code">The program text.</param>

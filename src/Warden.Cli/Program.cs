@@ -12,6 +12,8 @@ internal static class Program
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(LanguagesCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(SqlCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
