@@ -66,12 +66,13 @@ public static class CodeChecker
         if (code.Length > MaxCodeLength)
             throw new InvalidRequestException("code", $"The code is {code.Length} characters; the checks read at most {MaxCodeLength}.");
 
-        var raw = checker switch
+        IReadOnlyList<RawFinding> Analyze(string language, string text) => language switch
         {
-            "python" => PythonAnalyzer.Analyze(code, policy.ModuleGate(checker, PythonSymbols.DefaultDeniedModules, '.')),
-            "javascript" => JsAnalyzer.Analyze(code, policy.ModuleGate(checker, JsSymbols.DefaultDeniedModules, '/')),
-            _ => ShellAnalyzer.Analyze(code),
+            "python" => PythonAnalyzer.Analyze(text, policy.ModuleGate(language, PythonSymbols.DefaultDeniedModules, '.')),
+            "javascript" => JsAnalyzer.Analyze(text, policy.ModuleGate(language, JsSymbols.DefaultDeniedModules, '/')),
+            _ => ShellAnalyzer.Analyze(text, Analyze),
         };
+        var raw = Analyze(checker, code);
         var findings = raw
             .Where(f => policy.Runs(f.RuleId))
             .Select(f => new Finding(f.RuleId, policy.SeverityOf(f.RuleId), f.Line, f.Column, f.Message,

@@ -32,6 +32,33 @@ internal static class SuspiciousText
         "/home/", "/boot/",
     ];
 
+    /// <summary>Top-level directories whose recursive deletion or permission change wrecks a system.</summary>
+    private static readonly HashSet<string> SystemDirectories = new(StringComparer.Ordinal)
+    {
+        "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media", "/mnt", "/opt", "/proc",
+        "/root", "/run", "/sbin", "/srv", "/sys", "/usr", "/var", "/usr/bin", "/usr/lib", "/usr/local", "/usr/sbin", "/var/lib",
+        "~", "$HOME",
+    };
+
+    /// <summary>Whether <paramref name="path"/> names / or a system directory (after <see cref="NormalizePath"/>).</summary>
+    public static bool IsSystemDirectory(string path) => SystemDirectories.Contains(NormalizePath(path));
+
+    /// <summary><c>/usr/../</c>, <c>//</c>, <c>/*</c>, <c>/.</c>, trailing slashes: the directory a path names, roughly.</summary>
+    public static string NormalizePath(string path)
+    {
+        if (path.Length == 0 || !(path[0] is '/' or '~' or '$')) return path;
+        var parts = new List<string>();
+        var head = path[0] == '/' ? "" : path.Split('/')[0];
+        foreach (var part in path.Split('/').Skip(path[0] == '/' ? 0 : 1))
+        {
+            if (part is "" or "." or "*") continue;
+            if (part == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
+            parts.Add(part);
+        }
+        if (head.Length > 0) return parts.Count == 0 ? head : head + "/" + string.Join('/', parts);
+        return "/" + string.Join('/', parts);
+    }
+
     /// <summary>
     /// Whether a string literal is a path to host secrets or raw devices. Only whole
     /// path-like strings count, so prose in docstrings that mentions a path does not.

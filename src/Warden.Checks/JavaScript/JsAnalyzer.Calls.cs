@@ -33,6 +33,10 @@ internal sealed partial class JsAnalyzer
                 var first = Arg(0);
                 if (args.Count > 0 && (first.Text is not null || first.Decoded)) ExecCall("a timer", args[0], at);
                 return Value.Unknown;
+            case "fs.rm" or "fs.rmSync" or "fs.rmdir" or "fs.rmdirSync" or "fs.promises.rm" or "fs/promises.rm" or "fs.promises.rmdir" or "fs/promises.rmdir"
+                when Arg(0).Text is { } root && SuspiciousText.IsSystemDirectory(root):
+                Sink.Add(JsRules.RmRoot, at, $"{callee.Symbol} deletes {SuspiciousText.NormalizePath(root)}");
+                return Value.Unknown;
             case "String.fromCharCode" or "String.fromCodePoint":
                 var codes = Enumerable.Range(0, args.Count).Select(Arg).ToList();
                 return codes.All(c => c.Number is not null)

@@ -13,6 +13,8 @@ internal sealed partial class JsAnalyzer
                 return EvalPrimary(i + 1); // new X(args) is, for our purposes, X(args)
             case TokenKind.Name when t.Text == "import":
                 return (i + 1, Value.Of("import"));
+            case TokenKind.Name when t.Text is "this" or "super":
+                return (i + 1, Value.Unknown);
             case TokenKind.Name when Keywords.Contains(t.Text):
                 return (i, Value.Unknown);
             case TokenKind.Name:

@@ -175,7 +175,7 @@ internal sealed partial class JsAnalyzer : ExpressionAnalyzer
         switch (t.Kind)
         {
             case TokenKind.Name:
-                if (t.Text is "new" or "import") return true;
+                if (t.Text is "new" or "import" or "this" or "super") return true;
                 if (Keywords.Contains(t.Text) || prev.IsName("function") || prev.IsName("class")) return false;
                 var next = T.At(i + 1);
                 return !next.IsOp("=") && !(next.IsOp(":") && (prev.IsOp("{") || prev.IsOp(",")));

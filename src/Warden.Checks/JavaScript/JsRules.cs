@@ -16,6 +16,7 @@ internal static class JsRules
     public const string ExecLiteral = "js.exec-literal";
     public const string ObfuscatedName = "js.obfuscated-name";
     public const string SensitivePath = "js.sensitive-path";
+    public const string RmRoot = "js.rm-root";
 
     public static readonly IReadOnlyList<RuleInfo> All =
     [
@@ -37,6 +38,8 @@ internal static class JsRules
         new(EvalDynamic, "javascript", Severity.Warn, "eval (or setTimeout with a string) of text computed at run time", "Use JSON.parse for data; write code out as source."),
         new(ExecLiteral, "javascript", Severity.Warn, "eval of a string literal (its contents are checked too)", "Write the code out as source."),
         new(ObfuscatedName, "javascript", Severity.Block, "Builds the name of a dangerous module, global or property at run time", "Write names out plainly."),
+        new(RmRoot, "javascript", Severity.Block, "Deletes / or a top-level system directory (fs.rmSync('/', { recursive: true }))",
+            "Delete only paths inside the workspace."),
         new(SensitivePath, "javascript", Severity.Warn, "Names a host secret or raw device path (/etc/shadow, /proc/self/environ, /dev/sda, ~/.ssh)",
             "Read only files inside the workspace."),
     ];

@@ -102,7 +102,7 @@ internal sealed class JsTokenizer
         while (!r.AtEnd)
         {
             var c = r.Peek();
-            var prev = r.Text[r.Pos - 1];
+            var prev = r.Pos > start ? r.Text[r.Pos - 1] : '\0';
             if (char.IsAsciiLetterOrDigit(c) || c is '_' or '.') r.Next();
             else if (c is '+' or '-' && prev is 'e' or 'E' && !r.Slice(start).StartsWith("0x", StringComparison.OrdinalIgnoreCase)) r.Next();
             else break;

@@ -22,6 +22,7 @@ internal static class PyRules
     public const string ObfuscatedName = "py.obfuscated-name";
     public const string Network = "py.network";
     public const string SensitivePath = "py.sensitive-path";
+    public const string RmRoot = "py.rm-root";
 
     public static readonly IReadOnlyList<RuleInfo> All =
     [
@@ -49,6 +50,8 @@ internal static class PyRules
         new(ObfuscatedName, "python", Severity.Block, "Builds the name of a dangerous module, function or attribute at run time (chr, concatenation, reversal, decoding)",
             "Write names out plainly."),
         new(Network, "python", Severity.Warn, "Opens network connections (socket, urllib.request, http.client, requests); the sandbox has no network by default", null),
+        new(RmRoot, "python", Severity.Block, "Recursively deletes / or a top-level system directory (shutil.rmtree('/'))",
+            "Delete only paths inside the workspace."),
         new(SensitivePath, "python", Severity.Warn, "Names a host secret or raw device path (/etc/shadow, /proc/self/environ, /dev/sda, ~/.ssh)",
             "Read only files inside the workspace."),
     ];

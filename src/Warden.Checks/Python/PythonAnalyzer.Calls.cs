@@ -23,6 +23,9 @@ internal sealed partial class PythonAnalyzer
             case "builtins.exec" or "builtins.eval" or "builtins.compile" or "builtins.execfile":
                 ExecCall(callee.Symbol["builtins.".Length..], positional, at);
                 return Value.Unknown;
+            case "shutil.rmtree" or "os.removedirs" when Arg(0).Text is { } root && SuspiciousText.IsSystemDirectory(root):
+                Sink.Add(PyRules.RmRoot, at, $"{callee.Symbol} deletes {SuspiciousText.NormalizePath(root)}");
+                return Value.Unknown;
             case "builtins.chr":
                 return Arg(0).Number is { } n ? CharOf(n) : Value.Unknown;
             case "builtins.bytes" or "builtins.bytearray" or "builtins.str":

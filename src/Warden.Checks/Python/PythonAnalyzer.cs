@@ -50,7 +50,8 @@ internal sealed partial class PythonAnalyzer : ExpressionAnalyzer
             if (t.Text == "import") { i = ImportStatement(i); continue; }
             if (t.Text == "from" && IsFromImport(i)) { i = FromImportStatement(i); continue; }
             var next = T.At(i + 1);
-            if (next.IsOp(":=")) Bind(t.Text, i, EvalSum(i + 2).Value);
+            if (next.IsOp(":=") || (next.IsOp("=") && (T.At(i - 1).IsOp("(") || T.At(i - 1).IsOp(","))))
+                Bind(t.Text, i, EvalSum(i + 2).Value); // walrus, or a default parameter value (keyword arguments bind harmlessly too)
             else if (next.IsOp("=") && AtStatementStart(i))
             {
                 var targets = new List<int> { i };

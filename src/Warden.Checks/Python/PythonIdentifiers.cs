@@ -39,6 +39,7 @@ internal static class PythonIdentifiers
                 case 0xFB02: sb.Append("fl"); break;
                 default:
                     if (Singles.TryGetValue(cp, out var c)) sb.Append(c);
+                    else if (cp is >= 0xD800 and <= 0xDFFF) sb.Append((char)cp); // a lone surrogate: keep it as it is
                     else sb.Append(char.ConvertFromUtf32(cp));
                     break;
             }

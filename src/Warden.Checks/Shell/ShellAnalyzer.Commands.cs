@@ -79,10 +79,19 @@ internal sealed partial class ShellAnalyzer
             case "killall5":
                 Report(ShellRules.KillAll, at, "signals every process it can reach");
                 break;
+            case "cd":
+                var dir = args.Count == 0 ? "~" : args[0].Text;
+                _env["PWD"] = dir is null ? null : dir.StartsWith('/') || dir.StartsWith('~') ? dir : Under(dir);
+                break;
             case "export" or "readonly" or "declare" or "typeset" or "local":
                 foreach (var (_, w) in args)
                     if (ShellParser.IsAssignment(w.Token)) Assign(w.Token);
                 break;
+        }
+        if (ShellCommands.Embedded(name) is { } embedded)
+        {
+            var c = args.FindIndex(a => a.Text is { } t && embedded.CodeOptions.Contains(t));
+            if (c >= 0 && c + 1 < args.Count) CheckEmbeddedCode(embedded.Language, args[c + 1].Word, $"{name} {args[c].Text}");
         }
         if (ShellCommands.Shells.Contains(name))
         {
@@ -105,6 +114,19 @@ internal sealed partial class ShellAnalyzer
         if (code.All(w => w.Text is not null)) AnalyzeText(string.Join(' ', code.Select(w => w.Text)), at, verb);
     }
 
+    /// <summary><c>python3 -c CODE</c>, <c>node -e CODE</c>: fetched, decoded or expanded code is blocked as for eval; literal code is checked as that language.</summary>
+    private void CheckEmbeddedCode(string language, ResolvedWord code, string verb)
+    {
+        if (code.Fetches) Report(ShellRules.PipeToShell, code.Token, $"{verb} runs code fetched from the network");
+        else if (code.Decoded) Report(ShellRules.DecodeExec, code.Token, $"{verb} runs code decoded at run time");
+        else if (code.Text is null) Report(ShellRules.EvalDynamic, code.Token, $"{verb} runs code built from expansions");
+        else AnalyzeEmbedded(language, code.Text, code.Token, verb);
+    }
+
+    /// <summary>A relative path under the current directory, when the script has set it.</summary>
+    private string? Under(string relative) =>
+        _env.TryGetValue("PWD", out var cwd) && cwd is not null ? cwd.TrimEnd('/') + "/" + relative : null;
+
     private void CheckRm(List<(string? Text, ResolvedWord Word)> args, ShellToken at)
     {
         var (recursive, noPreserveRoot, endOfOptions) = (false, false, false);
@@ -120,10 +142,11 @@ internal sealed partial class ShellAnalyzer
         }
         if (noPreserveRoot) Report(ShellRules.RmRoot, at, "rm --no-preserve-root removes the guard against deleting /");
         if (!recursive) return;
-        foreach (var (t, w) in targets)
+        foreach (var (target, w) in targets)
         {
-            if (t is not null && ShellCommands.SystemDirectories.Contains(ShellCommands.NormalizePath(t)))
-                Report(ShellRules.RmRoot, w.Token, $"rm -r deletes {ShellCommands.NormalizePath(t)}");
+            var t = target is null || target.StartsWith('/') || target.StartsWith('~') || target.StartsWith('$') ? target : Under(target) ?? target;
+            if (t is not null && SuspiciousText.IsSystemDirectory(t))
+                Report(ShellRules.RmRoot, w.Token, $"rm -r deletes {SuspiciousText.NormalizePath(t)}");
             else if (t is null && w.StartsWithUnknownVariable && w.Token.Text.Contains('/'))
                 Report(ShellRules.RmVariable, w.Token, $"rm -r {w.Token.Text} deletes from / when the variable is empty");
         }
@@ -134,7 +157,7 @@ internal sealed partial class ShellAnalyzer
         var paths = args.TakeWhile(a => a.Text is { } t && !t.StartsWith('-') && t is not ("(" or "!")).ToList();
         var deletes = args.Any(a => a.Text == "-delete")
             || args.Select((a, i) => (a, i)).Any(x => x.a.Text is "-exec" or "-execdir" && x.i + 1 < args.Count && args[x.i + 1].Text is { } c && ShellCommands.BaseName(c) is "rm" or "shred");
-        if (deletes && paths.Any(p => ShellCommands.SystemDirectories.Contains(ShellCommands.NormalizePath(p.Text!))))
+        if (deletes && paths.Any(p => SuspiciousText.IsSystemDirectory(p.Text!)))
             Report(ShellRules.RmRoot, at, "find deletes everything under a system directory");
     }
 
@@ -145,8 +168,8 @@ internal sealed partial class ShellAnalyzer
         if (name == "chmod" && operands[0].Text is { } mode && (mode.Contains('s') || (mode.Length == 4 && mode[0] is '2' or '4' or '6')))
             Report(ShellRules.Privilege, at, "chmod sets the setuid/setgid bit");
         foreach (var (t, w) in operands.Skip(1))
-            if (ShellCommands.SystemDirectories.Contains(ShellCommands.NormalizePath(t!)))
-                Report(ShellRules.ChmodRoot, w.Token, $"{name} changes {ShellCommands.NormalizePath(t!)}");
+            if (SuspiciousText.IsSystemDirectory(t!))
+                Report(ShellRules.ChmodRoot, w.Token, $"{name} changes {SuspiciousText.NormalizePath(t!)}");
     }
 
     private void CheckWrites(string name, IEnumerable<(string? Text, ResolvedWord Word)> files)
@@ -164,6 +187,11 @@ internal sealed partial class ShellAnalyzer
         var resolved = Resolve(target);
         CheckPaths(resolved);
         var runsShell = program is not null && ShellCommands.Shells.Contains(program);
+        if (program is not null && ShellCommands.Embedded(program) is { } embedded)
+        {
+            if (op.Text is "<<" or "<<-" && target.Heredoc is { } code) AnalyzeEmbedded(embedded.Language, _text[code.Start..code.End], target, program, code);
+            else if (op.Text == "<<<") CheckEmbeddedCode(embedded.Language, resolved, $"{program} <<<");
+        }
         if (op.Text is "<<" or "<<-" && target.Heredoc is { } body && runsShell && _depth < MaxDepth)
         {
             Child(_sink).AnalyzeRegion(body);

@@ -24,8 +24,12 @@ internal sealed partial class ShellAnalyzer
             else
             {
                 Report(ShellRules.StdinExec, at, $"pipes generated text into {name}");
-                if (ShellCommands.Shells.Contains(name) && j == 1 && upstream[0] is { Name: "echo" or "printf" } source && source.Args.All(a => a is not null))
-                    AnalyzeText(Echo(source.Name, source.Args!), at, $"{source.Name} pipes into {name}");
+                if (j == 1 && upstream[0] is { Name: "echo" or "printf" } source && source.Args.All(a => a is not null))
+                {
+                    var text = Echo(source.Name, source.Args!);
+                    if (ShellCommands.Shells.Contains(name)) AnalyzeText(text, at, $"{source.Name} pipes into {name}");
+                    else if (ShellCommands.Embedded(name) is { } embedded) AnalyzeEmbedded(embedded.Language, text, at, $"{source.Name} pipes into {name}");
+                }
             }
         }
     }

@@ -20,19 +20,22 @@ internal sealed partial class ShellAnalyzer
     private readonly FindingSink _sink;
     private readonly Dictionary<string, string?> _env;
     private readonly int _depth;
+    private readonly EmbeddedChecker? _embedded;
 
-    private ShellAnalyzer(string text, FindingSink sink, Dictionary<string, string?> env, int depth)
+    private ShellAnalyzer(string text, FindingSink sink, Dictionary<string, string?> env, int depth, EmbeddedChecker? embedded)
     {
         _text = text;
         _sink = sink;
         _env = env;
         _depth = depth;
+        _embedded = embedded;
     }
 
-    public static IReadOnlyList<RawFinding> Analyze(string code)
+    /// <summary>Analyses a script; <paramref name="embedded"/> checks Python and JavaScript code the script runs (<c>python3 -c</c>, <c>node -e</c>, here-documents).</summary>
+    public static IReadOnlyList<RawFinding> Analyze(string code, EmbeddedChecker? embedded = null)
     {
         var sink = new FindingSink();
-        new ShellAnalyzer(code, sink, new Dictionary<string, string?>(StringComparer.Ordinal), 0).AnalyzeRegion(null);
+        new ShellAnalyzer(code, sink, new Dictionary<string, string?>(StringComparer.Ordinal), 0, embedded).AnalyzeRegion(null);
         return sink.Items;
     }
 
@@ -88,7 +91,7 @@ internal sealed partial class ShellAnalyzer
                     else Split(fields, current);
                     break;
                 case ShellSegmentKind.Variable when s.Text.Length > 0 && _env.TryGetValue(s.Text, out var v) && v is not null:
-                    current.Append(v);
+                    AppendExpansion(fields, current, v, s.Quoted);
                     break;
                 case ShellSegmentKind.Variable when s.Text == "HOME" && !_env.ContainsKey("HOME"):
                     current.Append('~');
@@ -98,17 +101,7 @@ internal sealed partial class ShellAnalyzer
                     decoded |= dec;
                     fetches |= fetch;
                     if (text is null) unknown = true;
-                    else if (s.Quoted) current.Append(text);
-                    else
-                    {
-                        // Unquoted substitution output is split into fields.
-                        var parts = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                        for (var p = 0; p < parts.Length; p++)
-                        {
-                            if (p > 0) Split(fields, current);
-                            current.Append(parts[p]);
-                        }
-                    }
+                    else AppendExpansion(fields, current, text, s.Quoted);
                     break;
                 default:
                     unknown = true;
@@ -118,6 +111,18 @@ internal sealed partial class ShellAnalyzer
         }
         Split(fields, current);
         return new ResolvedWord(token, unknown ? null : string.Join(' ', fields), unknown ? [] : fields, decoded, fetches, startsUnknown);
+    }
+
+    /// <summary>An unquoted expansion is split into fields at whitespace; a quoted one is not.</summary>
+    private static void AppendExpansion(List<string> fields, StringBuilder current, string value, bool quoted)
+    {
+        if (quoted) { current.Append(value); return; }
+        var parts = value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        for (var p = 0; p < parts.Length; p++)
+        {
+            if (p > 0) Split(fields, current);
+            current.Append(parts[p]);
+        }
     }
 
     private static void Split(List<string> fields, StringBuilder current)
@@ -136,16 +141,30 @@ internal sealed partial class ShellAnalyzer
                     Child(_sink).AnalyzeRegion(s.Region);
     }
 
-    private ShellAnalyzer Child(FindingSink sink) => new(_text, sink, _env, _depth + 1);
+    private ShellAnalyzer Child(FindingSink sink) => new(_text, sink, _env, _depth + 1, _embedded);
 
     /// <summary>Text that will run as shell (eval, sh -c, echo … | sh): analyse it and report at <paramref name="at"/>.</summary>
     private void AnalyzeText(string code, ShellToken at, string context)
     {
         if (_depth >= MaxDepth) return;
         var sink = new FindingSink();
-        new ShellAnalyzer(code, sink, new Dictionary<string, string?>(_env, StringComparer.Ordinal), _depth + 1).AnalyzeRegion(null);
+        new ShellAnalyzer(code, sink, new Dictionary<string, string?>(_env, StringComparer.Ordinal), _depth + 1, _embedded).AnalyzeRegion(null);
         foreach (var f in sink.Items)
             _sink.Add(f.RuleId, at.Line, at.Column, $"in the text {context} runs: {f.Message}", f.Suggestion);
+    }
+
+    /// <summary>
+    /// Python or JavaScript the script runs: checked with that language's checker, findings
+    /// placed at <paramref name="at"/>, or, for a here-document <paramref name="body"/>, where each line stands.
+    /// </summary>
+    private void AnalyzeEmbedded(string language, string code, ShellToken at, string context, SourceRegion? body = null)
+    {
+        if (_embedded is null) return;
+        foreach (var f in _embedded(language, code))
+        {
+            var (line, column) = body is { } b ? (b.Line + f.Line - 1, f.Line == 1 ? b.Column + f.Column - 1 : f.Column) : (at.Line, at.Column);
+            _sink.Add(f.RuleId, line, column, body is null ? $"in the {language} code {context} runs: {f.Message}" : f.Message, f.Suggestion);
+        }
     }
 
     private void Report(string rule, ShellToken at, string message) => _sink.Add(rule, at.Line, at.Column, message);

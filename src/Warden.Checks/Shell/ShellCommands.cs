@@ -11,6 +11,14 @@ internal static class ShellCommands
         "php", "lua", "tclsh", "source", ".",
     };
 
+    /// <summary>The checker language of an interpreter, and the options that take code on the command line.</summary>
+    public static (string Language, string[] CodeOptions)? Embedded(string program) => program switch
+    {
+        "python" or "python2" or "python3" => ("python", ["-c"]),
+        "node" or "nodejs" => ("javascript", ["-e", "--eval", "-p", "--print"]),
+        _ => null,
+    };
+
     /// <summary>Commands that fetch from the network.</summary>
     public static readonly IReadOnlySet<string> Fetchers = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -42,14 +50,6 @@ internal static class ShellCommands
         "--signal", "--kill-after", "--adjustment", "--class", "--classdata",
     };
 
-    /// <summary>Top-level directories whose recursive deletion or permission change wrecks a system.</summary>
-    public static readonly IReadOnlySet<string> SystemDirectories = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media", "/mnt", "/opt", "/proc",
-        "/root", "/run", "/sbin", "/srv", "/sys", "/usr", "/var", "/usr/bin", "/usr/lib", "/usr/local", "/usr/sbin", "/var/lib",
-        "~", "$HOME",
-    };
-
     /// <summary>Places a program inside the sandbox has no business writing.</summary>
     public static readonly IReadOnlyList<string> ProtectedPrefixes =
         ["/etc/", "/boot/", "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/proc/sys/", "/sys/", "/root/.ssh/", "/var/spool/cron/"];
@@ -64,22 +64,6 @@ internal static class ShellCommands
     {
         var slash = word.LastIndexOf('/');
         return slash >= 0 && slash < word.Length - 1 ? word[(slash + 1)..] : word;
-    }
-
-    /// <summary><c>/usr/../</c>, <c>//</c>, <c>/*</c>, <c>/.</c>, trailing slashes: the directory a path names, roughly.</summary>
-    public static string NormalizePath(string path)
-    {
-        if (path.Length == 0 || !(path[0] is '/' or '~' or '$')) return path;
-        var parts = new List<string>();
-        var head = path[0] == '/' ? "" : path.Split('/')[0];
-        foreach (var part in path.Split('/').Skip(path[0] == '/' ? 0 : 1))
-        {
-            if (part is "" or "." or "*") continue;
-            if (part == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
-            parts.Add(part);
-        }
-        if (head.Length > 0) return parts.Count == 0 ? head : head + "/" + string.Join('/', parts);
-        return "/" + string.Join('/', parts);
     }
 
     /// <summary>Index of the real command after wrappers such as <c>sudo -u x env A=1 nice -n 5</c>.</summary>
@@ -98,6 +82,6 @@ internal static class ShellCommands
             }
             if (wrapper == "timeout" && i < words.Count) i++; // the duration
         }
-        return i;
+        return Math.Min(i, words.Count);
     }
 }
