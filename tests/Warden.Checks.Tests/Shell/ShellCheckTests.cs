@@ -17,6 +17,14 @@ public sealed class ShellCheckTests
     [InlineData("arr=(one two three)\necho \"${arr[@]}\" 2>&1 | sort\n")]
     public void Check_OrdinaryScripts_HaveNoFindings(string code) => CheckAssert.Clean("bash", code);
 
+    [Theory]
+    [InlineData("r''m -rf /")]
+    [InlineData("\"rm\" -rf '/'")]
+    [InlineData("command rm -rf //")]
+    [InlineData("xargs rm -rf / < /dev/null")]
+    [InlineData("nice -n 10 timeout 5 rm -Rf /var")]
+    public void Check_RmRootSpellings_AreBlocked(string code) => CheckAssert.Flags("bash", code, "sh.rm-root");
+
     [Fact]
     public void Check_RmOfVariablePath_IsAWarning() =>
         Assert.Equal(Severity.Warn, CheckAssert.Flags("sh", "rm -rf \"$BUILD_DIR/\"\n", "sh.rm-variable").Severity);
