@@ -15,14 +15,29 @@ internal abstract class ExpressionAnalyzer
     private readonly Dictionary<int, (int End, Value Value)> _memo = [];
     private int _evalDepth;
 
-    protected ExpressionAnalyzer(List<Token> tokens) => T = new TokenList(tokens);
+    /// <summary>Code given to exec/eval is analysed again, this many levels deep at most.</summary>
+    protected const int MaxNesting = 3;
+
+    protected ExpressionAnalyzer(List<Token> tokens, ModuleGate modules, int nesting)
+    {
+        T = new TokenList(tokens);
+        Modules = modules;
+        Nesting = nesting;
+    }
 
     protected TokenList T { get; }
+    protected ModuleGate Modules { get; }
+
+    /// <summary>How deep inside exec'd/eval'd literals this analysis is (0 for the program itself).</summary>
+    protected int Nesting { get; }
     protected FindingSink Sink { get; } = new();
     protected Dictionary<string, List<(int Index, Value Value)>> Bindings { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The rule for names of dangerous things built at run time.</summary>
     protected abstract string ObfuscatedNameRule { get; }
+
+    /// <summary>The rules for a module the policy denies, and one outside its allow-list.</summary>
+    protected abstract (string Denied, string NotAllowed) ModuleRules { get; }
 
     /// <summary>Reads an atom at <paramref name="i"/>; returns <c>End == i</c> when there is none.</summary>
     protected abstract (int End, Value Value) Atom(int i);
@@ -46,6 +61,33 @@ internal abstract class ExpressionAnalyzer
         scan();
         return Sink.Items;
     }
+
+    /// <summary>Reports what the policy's module lists say about <paramref name="module"/>.</summary>
+    protected void CheckModuleLists(string module, in Token at, string verb)
+    {
+        switch (Modules.Check(module))
+        {
+            case ModuleVerdict.Denied:
+                Sink.Add(ModuleRules.Denied, at, $"{verb} '{module}', which the policy denies");
+                break;
+            case ModuleVerdict.NotAllowed:
+                Sink.Add(ModuleRules.NotAllowed, at, $"{verb} '{module}', which is not on the policy's allow-list");
+                break;
+        }
+    }
+
+    /// <summary><c>+=</c>, <c>|=</c>, <c>??=</c> and the like (not comparisons or arrows).</summary>
+    protected static bool IsAugmentedAssignment(in Token t) =>
+        t.Kind == TokenKind.Operator && t.Text.Length >= 2 && t.Text[^1] == '='
+        && t.Text is not ("==" or "!=" or "<=" or ">=" or "===" or "!==" or "=>" or ":=");
+
+    /// <summary>A <c>(</c> or <c>[</c> right after a name, string or closing bracket calls or indexes what precedes it.</summary>
+    protected static bool IsTrailerBracket(in Token prev, IReadOnlySet<string> keywords) =>
+        (prev.Kind == TokenKind.Name && !keywords.Contains(prev.Text)) || prev.Kind == TokenKind.String || prev.IsOp(")") || prev.IsOp("]");
+
+    /// <summary>An integer literal's value (tokenizers put it in <see cref="Token.Value"/> when it fits a long).</summary>
+    protected static Value NumberOf(in Token t) =>
+        t.Value is { } n ? new Value { Number = long.Parse(n, System.Globalization.CultureInfo.InvariantCulture) } : Value.Unknown;
 
     protected void Bind(string name, int index, Value value)
     {

@@ -119,5 +119,5 @@ internal sealed partial class JsAnalyzer
 
     private void ExecCall(string verb, Range code, in Token at) =>
         CheckCodeArgument(verb, code, at, JsSymbols.DecodeMarkers, (JsRules.ExecDecoded, JsRules.ExecLiteral, JsRules.EvalDynamic),
-            _nesting < MaxNesting ? text => Analyze(text, _modules, _nesting + 1) : null);
+            Nesting < MaxNesting ? text => Analyze(text, Modules, Nesting + 1) : null);
 }

@@ -20,7 +20,7 @@ internal sealed partial class JsAnalyzer
             case TokenKind.Name:
                 return (i + 1, ResolveName(t, i));
             case TokenKind.Number:
-                return (i + 1, t.Value is { } n ? new Value { Number = long.Parse(n, System.Globalization.CultureInfo.InvariantCulture) } : Value.Unknown);
+                return (i + 1, NumberOf(t));
             case TokenKind.String:
                 return (i + 1, t.Interpolated ? Value.Unknown : Value.String(t.Value ?? ""));
             case TokenKind.Regex:

@@ -10,8 +10,6 @@ namespace Warden.Checks.JavaScript;
 /// </summary>
 internal sealed partial class JsAnalyzer : ExpressionAnalyzer
 {
-    private const int MaxNesting = 3;
-
     private static readonly HashSet<string> Keywords =
     [
         "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "export",
@@ -20,16 +18,11 @@ internal sealed partial class JsAnalyzer : ExpressionAnalyzer
         "false", "undefined",
     ];
 
-    private readonly ModuleGate _modules;
-    private readonly int _nesting;
-
-    private JsAnalyzer(string code, ModuleGate modules, int nesting) : base(JsTokenizer.Tokenize(code))
-    {
-        _modules = modules;
-        _nesting = nesting;
-    }
+    private JsAnalyzer(string code, ModuleGate modules, int nesting) : base(JsTokenizer.Tokenize(code), modules, nesting) { }
 
     protected override string ObfuscatedNameRule => JsRules.ObfuscatedName;
+
+    protected override (string Denied, string NotAllowed) ModuleRules => (JsRules.ModuleDenied, JsRules.ModuleNotAllowed);
 
     public static IReadOnlyList<RawFinding> Analyze(string code, ModuleGate modules) => Analyze(code, modules, 0);
 
@@ -50,7 +43,7 @@ internal sealed partial class JsAnalyzer : ExpressionAnalyzer
             if (Keywords.Contains(t.Text) || T.At(i - 1).IsOp(".") || T.At(i - 1).IsOp("?.")) continue;
             var next = T.At(i + 1);
             if (next.IsOp("=")) Bind(t.Text, i, EvalSum(i + 2).Value);
-            else if (next.Kind == TokenKind.Operator && next.Text.Length >= 2 && next.Text[^1] == '=' && next.Text is not ("==" or "!=" or "<=" or ">=" or "===" or "!==" or "=>"))
+            else if (IsAugmentedAssignment(next))
                 Bind(t.Text, i, Value.Unknown);
         }
     }
@@ -182,8 +175,7 @@ internal sealed partial class JsAnalyzer : ExpressionAnalyzer
             case TokenKind.String:
                 return true;
             case TokenKind.Operator when t.Text is "(" or "[":
-                return !(prev.Kind == TokenKind.Name && !Keywords.Contains(prev.Text)) && prev.Kind != TokenKind.String
-                    && !prev.IsOp(")") && !prev.IsOp("]");
+                return !IsTrailerBracket(prev, Keywords);
             default:
                 return false;
         }
@@ -192,16 +184,8 @@ internal sealed partial class JsAnalyzer : ExpressionAnalyzer
     private void CheckModule(string module, in Token at)
     {
         var m = JsSymbols.NormalizeModule(module);
-        switch (_modules.Check(m))
-        {
-            case ModuleVerdict.Denied:
-                Sink.Add(JsRules.ModuleDenied, at, $"loads '{module}', which the policy denies");
-                break;
-            case ModuleVerdict.NotAllowed:
-                Sink.Add(JsRules.ModuleNotAllowed, at, $"loads '{module}', which is not on the policy's allow-list");
-                break;
-        }
-        var candidates = _modules.Candidates(m).ToList();
+        CheckModuleLists(m, at, "loads");
+        var candidates = Modules.Candidates(m).ToList();
         if (candidates.Contains("fs"))
             Sink.Add(JsRules.Filesystem, at, $"loads '{module}' for file-system access");
         if (candidates.Any(JsSymbols.NetworkModules.Contains))

@@ -172,6 +172,6 @@ internal sealed partial class PythonAnalyzer
         if (positional.Count == 0) return;
         var dynamic = verb == "eval" ? PyRules.EvalDynamic : PyRules.ExecDynamic;
         CheckCodeArgument(verb, positional[0], at, PythonSymbols.DecodeMarkers, (PyRules.ExecDecoded, PyRules.ExecLiteral, dynamic),
-            _nesting < MaxNesting ? code => Analyze(code, _modules, _nesting + 1) : null);
+            Nesting < MaxNesting ? code => Analyze(code, Modules, Nesting + 1) : null);
     }
 }

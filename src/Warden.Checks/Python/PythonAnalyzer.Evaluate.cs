@@ -60,7 +60,7 @@ internal sealed partial class PythonAnalyzer
             case TokenKind.Name when !Keywords.Contains(t.Text):
                 return (i + 1, ResolveName(t, i));
             case TokenKind.Number:
-                return (i + 1, t.Value is { } n ? new Value { Number = long.Parse(n, System.Globalization.CultureInfo.InvariantCulture) } : Value.Unknown);
+                return (i + 1, NumberOf(t));
             case TokenKind.String:
                 if (t.Interpolated) return (i + 1, Value.Unknown);
                 var sb = new StringBuilder(t.Value);

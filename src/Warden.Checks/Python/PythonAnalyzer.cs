@@ -11,8 +11,6 @@ namespace Warden.Checks.Python;
 /// </summary>
 internal sealed partial class PythonAnalyzer : ExpressionAnalyzer
 {
-    private const int MaxNesting = 3;
-
     private static readonly HashSet<string> Keywords =
     [
         "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
@@ -20,17 +18,13 @@ internal sealed partial class PythonAnalyzer : ExpressionAnalyzer
         "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
     ];
 
-    private readonly ModuleGate _modules;
-    private readonly int _nesting;
     private readonly List<string> _starModules = [];
 
-    private PythonAnalyzer(string code, ModuleGate modules, int nesting) : base(PythonTokenizer.Tokenize(code))
-    {
-        _modules = modules;
-        _nesting = nesting;
-    }
+    private PythonAnalyzer(string code, ModuleGate modules, int nesting) : base(PythonTokenizer.Tokenize(code), modules, nesting) { }
 
     protected override string ObfuscatedNameRule => PyRules.ObfuscatedName;
+
+    protected override (string Denied, string NotAllowed) ModuleRules => (PyRules.ModuleDenied, PyRules.ModuleNotAllowed);
 
     public static IReadOnlyList<RawFinding> Analyze(string code, ModuleGate modules) => Analyze(code, modules, 0);
 
@@ -61,8 +55,8 @@ internal sealed partial class PythonAnalyzer : ExpressionAnalyzer
                 foreach (var target in targets) Bind(T[target].Text, target, value);
                 i = j - 1;
             }
-            else if (next.Kind == TokenKind.Operator && next.Text.Length >= 2 && next.Text[^1] == '=' && next.Text is not ("==" or "!=" or "<=" or ">="))
-                Bind(t.Text, i, Value.Unknown); // augmented assignment: the value is no longer the literal
+            else if (IsAugmentedAssignment(next))
+                Bind(t.Text, i, Value.Unknown); // the value is no longer the literal
             else if (t.Text is "for" or "as" or "del")
                 for (var j = i + 1; T.At(j).Kind == TokenKind.Name && !T.At(j).IsName("in"); j += T.At(j + 1).IsOp(",") ? 2 : 1)
                     Bind(T[j].Text, j, Value.Unknown);
@@ -98,9 +92,7 @@ internal sealed partial class PythonAnalyzer : ExpressionAnalyzer
             case TokenKind.String or TokenKind.Number:
                 return true;
             case TokenKind.Operator when t.Text is "(" or "[":
-                // After a name, string or closing bracket, a bracket is a call or subscript of what precedes it.
-                return !(prev.Kind == TokenKind.Name && !Keywords.Contains(prev.Text)) && prev.Kind != TokenKind.String
-                    && !prev.IsOp(")") && !prev.IsOp("]");
+                return !IsTrailerBracket(prev, Keywords);
             default:
                 return false;
         }
@@ -119,21 +111,13 @@ internal sealed partial class PythonAnalyzer : ExpressionAnalyzer
     private void CheckModule(string module, in Token at)
     {
         if (module.StartsWith('.')) return;
-        switch (_modules.Check(module))
-        {
-            case ModuleVerdict.Denied:
-                Sink.Add(PyRules.ModuleDenied, at, $"imports '{module}', which the policy denies");
-                break;
-            case ModuleVerdict.NotAllowed:
-                Sink.Add(PyRules.ModuleNotAllowed, at, $"imports '{module}', which is not on the policy's allow-list");
-                break;
-        }
+        CheckModuleLists(module, at, "imports");
         CheckNetworkModule(module, at);
     }
 
     private void CheckNetworkModule(string module, in Token at)
     {
-        if (_modules.Candidates(module).Any(PythonSymbols.NetworkModules.Contains))
+        if (Modules.Candidates(module).Any(PythonSymbols.NetworkModules.Contains))
             Sink.Add(PyRules.Network, at, $"uses '{module}' for network access; the sandbox has no network unless the operator allows it");
     }
 
