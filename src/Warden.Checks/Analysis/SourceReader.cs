@@ -36,14 +36,6 @@ internal sealed class SourceReader(string text, int start, int end, int line, in
 
     public bool StartsWith(string s) => Pos + s.Length <= End && string.CompareOrdinal(Text, Pos, s, 0, s.Length) == 0;
 
-    /// <summary>Consumes <paramref name="s"/> if it comes next.</summary>
-    public bool Eat(string s)
-    {
-        if (!StartsWith(s)) return false;
-        Skip(s.Length);
-        return true;
-    }
-
     public string Slice(int from) => Text[from..Pos];
 
     public void SkipToEndOfLine()

@@ -5,9 +5,8 @@ namespace Warden.Checks.Analysis;
 /// says whether parts of it (f-string fields, template substitutions) are only known at run time;
 /// the substitutions' own tokens follow the string token in the stream.
 /// </summary>
-internal readonly record struct Token(TokenKind Kind, string Text, int Line, int Column, string? Value = null, bool Interpolated = false, bool IsBytes = false)
+internal readonly record struct Token(TokenKind Kind, string Text, int Line, int Column, string? Value = null, bool Interpolated = false)
 {
-    public bool Is(TokenKind kind, string text) => Kind == kind && Text == text;
     public bool IsOp(string text) => Kind == TokenKind.Operator && Text == text;
     public bool IsName(string text) => Kind == TokenKind.Name && Text == text;
     public bool IsPlainString => Kind == TokenKind.String && !Interpolated;

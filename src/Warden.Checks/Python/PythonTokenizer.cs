@@ -163,7 +163,7 @@ internal sealed class PythonTokenizer
             if (formatted && c == '}' && r.Peek(1) == '}') { r.Skip(2); value.Append('}'); continue; }
             value.Append(r.Next());
         }
-        _tokens[index] = new Token(TokenKind.String, r.Slice(start), line, col, value.ToString(), interpolated, bytes);
+        _tokens[index] = new Token(TokenKind.String, r.Slice(start), line, col, value.ToString(), interpolated);
         return true;
     }
 

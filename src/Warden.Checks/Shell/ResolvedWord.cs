@@ -10,7 +10,4 @@ namespace Warden.Checks.Shell;
 /// <param name="Decoded">A command substitution decoded data (base64 -d, xxd -r, rev, tr).</param>
 /// <param name="Fetches">A command substitution fetches from the network.</param>
 /// <param name="StartsWithUnknownVariable">The word begins with a variable whose value is unknown.</param>
-internal sealed record ResolvedWord(ShellToken Token, string? Text, IReadOnlyList<string> Fields, bool Decoded, bool Fetches, bool StartsWithUnknownVariable)
-{
-    public bool HasExpansion => Token.Segments.Any(s => s.Kind != ShellSegmentKind.Literal);
-}
+internal sealed record ResolvedWord(ShellToken Token, string? Text, IReadOnlyList<string> Fields, bool Decoded, bool Fetches, bool StartsWithUnknownVariable);
