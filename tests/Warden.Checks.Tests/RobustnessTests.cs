@@ -42,6 +42,33 @@ public sealed class RobustnessTests
         }
     }
 
+    [Theory]
+    [InlineData("bash", "x=a\n", "x=$x$x\n", 64)]
+    [InlineData("python", "s = 'aaaa'", ".replace('a', 'aaaa')", 40)]
+    [InlineData("javascript", "const s = 'ab'", ".concat(s, s, s, s)", 40)]
+    [InlineData("javascript", "let s = 'aa'", ".split('').concat('a').join('aa')", 40)]
+    public void Check_StringsThatGrowExponentially_StopBeingFolded(string language, string head, string step, int times)
+    {
+        var code = head + string.Concat(Enumerable.Repeat(step, times)) + "\n";
+        CodeChecker.Check(language, code, new CheckPolicy { Mode = CheckMode.Block });
+    }
+
+    /// <summary>Shapes that once cost quadratic time (unbalanced brackets, long chains, rebinding); no time is asserted.</summary>
+    [Theory]
+    [InlineData("python", "x = x + 1\n")]
+    [InlineData("python", "import os\nprint(os.path.join('a', 'b'))\n")]
+    [InlineData("python", "'a' ")]
+    [InlineData("python", "(")]
+    [InlineData("python", "x[")]
+    [InlineData("javascript", "[")]
+    [InlineData("javascript", "a(")]
+    [InlineData("javascript", "x.y")]
+    [InlineData("javascript", "x = x + 1;\n")]
+    [InlineData("bash", "sh | ")]
+    [InlineData("bash", "echo \"$(ls | wc -l)\" | sort\n")]
+    public void Check_LargeRepetitiveInput_Completes(string language, string unit) =>
+        CodeChecker.Check(language, string.Concat(Enumerable.Repeat(unit, 20_000)), new CheckPolicy { Mode = CheckMode.Block });
+
     [Fact]
     public void Classify_EveryPrefixOfThePostgresCorpus_DoesNotThrow()
     {

@@ -31,7 +31,7 @@ internal abstract class ExpressionAnalyzer
     /// <summary>How deep inside exec'd/eval'd literals this analysis is (0 for the program itself).</summary>
     protected int Nesting { get; }
     protected FindingSink Sink { get; } = new();
-    protected Dictionary<string, List<(int Index, Value Value)>> Bindings { get; } = new(StringComparer.Ordinal);
+    protected Dictionary<string, NameBindings> Bindings { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The rule for names of dangerous things built at run time.</summary>
     protected abstract string ObfuscatedNameRule { get; }
@@ -91,21 +91,8 @@ internal abstract class ExpressionAnalyzer
 
     protected void Bind(string name, int index, Value value)
     {
-        if (!Bindings.TryGetValue(name, out var list)) Bindings[name] = list = [];
-        list.Add((index, value));
-    }
-
-    /// <summary>
-    /// Which binding a use at <paramref name="index"/> sees: a name ever bound to a module or
-    /// function is taken to be that (the dangerous reading wins); a name bound once to a string
-    /// is that string; anything else is unknown.
-    /// </summary>
-    protected static Value Pick(List<(int Index, Value Value)> bindings, int index)
-    {
-        var symbolic = bindings.Where(b => b.Value.Symbol is not null).ToList();
-        if (symbolic.Count > 0)
-            return symbolic.LastOrDefault(b => b.Index < index).Value ?? symbolic[0].Value;
-        return bindings.Count == 1 ? bindings[0].Value : Value.Unknown;
+        if (!Bindings.TryGetValue(name, out var bindings)) Bindings[name] = bindings = new NameBindings();
+        bindings.Add(index, value);
     }
 
     /// <summary><c>primary (op primary)*</c> for the operators <see cref="Combine"/> accepts.</summary>

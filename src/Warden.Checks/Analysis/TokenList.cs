@@ -42,14 +42,21 @@ internal sealed class TokenList
     /// <summary>The token at <paramref name="i"/>, or a harmless placeholder past either end.</summary>
     public Token At(int i) => i >= 0 && i < Items.Count ? Items[i] : default;
 
-    /// <summary>Index of the bracket that closes the one at <paramref name="open"/>; the list's end when unbalanced.</summary>
-    public int Close(int open) => _match[open] >= 0 ? _match[open] : Items.Count;
+    /// <summary>
+    /// Index of the bracket that closes the one at <paramref name="open"/>. An unbalanced bracket
+    /// closes itself: it is read as an empty group, so malformed input costs linear time, not quadratic.
+    /// </summary>
+    public int Close(int open) => _match[open] >= 0 ? _match[open] : open;
+
+    /// <summary>Whether the bracket at <paramref name="i"/> has a partner.</summary>
+    public bool IsMatched(int i) => i >= 0 && i < _match.Length && _match[i] >= 0;
 
     /// <summary>Splits the tokens between an opening bracket and its match at top-level commas.</summary>
     public List<Range> Arguments(int open)
     {
         var close = Close(open);
         var args = new List<Range>();
+        if (close == open) return args;
         var start = open + 1;
         for (var i = open + 1; i < close; i++)
         {

@@ -9,6 +9,9 @@ internal sealed record Value
 {
     public static readonly Value Unknown = new();
 
+    /// <summary>Attribute chains longer than this stop being followed (no rule names anything so long).</summary>
+    public const int MaxSymbolLength = 200;
+
     /// <summary>Qualified name of what the expression refers to, such as <c>os.system</c> or <c>builtins.eval</c>.</summary>
     public string? Symbol { get; init; }
 
@@ -38,7 +41,11 @@ internal sealed record Value
 
     public static Value Of(string symbol, bool isModule = false) => new() { Symbol = symbol, IsModule = isModule };
 
-    public static Value String(string text, bool built = false, bool decoded = false) => new() { Text = text, Built = built, Decoded = decoded };
+    /// <summary>Strings longer than this are not folded further (string building can grow exponentially).</summary>
+    public const int MaxTextLength = 64 * 1024;
+
+    public static Value String(string text, bool built = false, bool decoded = false) =>
+        text.Length <= MaxTextLength ? new() { Text = text, Built = built, Decoded = decoded } : new() { Decoded = decoded };
 
     public static Value BoundMethod(Value receiver, string method) => new() { Receiver = receiver, Method = method, Decoded = receiver.Decoded };
 

@@ -69,17 +69,17 @@ internal sealed partial class JsAnalyzer
             value = GetAttr(value, next.Text, next);
             end += 2;
         }
-        else if (t.IsOp("(") || (optional && next.IsOp("(")))
+        else if (t.IsOp("(") || t.IsOp("[") || (optional && (next.IsOp("(") || next.IsOp("["))))
         {
             var open = optional ? end + 1 : end;
-            value = Call(value, open, T.At(end - 1));
-            end = T.Close(open) + 1;
-        }
-        else if (t.IsOp("[") || (optional && next.IsOp("[")))
-        {
-            var open = optional ? end + 1 : end;
-            var args = T.Arguments(open);
-            value = Member(value, args.Count == 1 ? EvalWhole(args[0]) : Value.Unknown, T.At(open + 1));
+            if (!T.IsMatched(open)) return false; // an unbalanced bracket ends the expression
+            if (T[open].IsOp("("))
+                value = Call(value, open, T.At(end - 1));
+            else
+            {
+                var args = T.Arguments(open);
+                value = Member(value, args.Count == 1 ? EvalWhole(args[0]) : Value.Unknown, T.At(open + 1));
+            }
             end = T.Close(open) + 1;
         }
         else if (t.Kind == TokenKind.String && value.Symbol is not null)
@@ -95,7 +95,7 @@ internal sealed partial class JsAnalyzer
     {
         if (Bindings.TryGetValue(t.Text, out var list))
         {
-            var bound = Pick(list, index);
+            var bound = list.At(index);
             if (bound.Symbol is { } s) CheckSymbol(s, t);
             return bound;
         }
@@ -126,7 +126,7 @@ internal sealed partial class JsAnalyzer
             return Value.Of("ctor");
         }
         if (target.Text is not null || target.Items is not null) return Value.BoundMethod(target, attr);
-        if (target.Symbol is not { } owner) return Value.UnknownFrom(target);
+        if (target.Symbol is not { } owner || owner.Length > Value.MaxSymbolLength) return Value.UnknownFrom(target);
         if (owner == "global") return Global(attr, at);
         var q = owner + "." + attr;
         if (JsSymbols.Aliases.TryGetValue(q, out var alias)) q = alias;

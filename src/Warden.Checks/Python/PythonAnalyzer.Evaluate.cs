@@ -38,14 +38,9 @@ internal sealed partial class PythonAnalyzer
             value = GetAttr(value, T[end + 1].Text, T[end + 1]);
             end += 2;
         }
-        else if (t.IsOp("("))
+        else if ((t.IsOp("(") || t.IsOp("[")) && T.IsMatched(end)) // an unbalanced bracket ends the expression
         {
-            value = Call(value, end, T.At(end - 1));
-            end = T.Close(end) + 1;
-        }
-        else if (t.IsOp("["))
-        {
-            value = Subscript(value, end);
+            value = t.Text == "(" ? Call(value, end, T.At(end - 1)) : Subscript(value, end);
             end = T.Close(end) + 1;
         }
         else return false;
@@ -92,7 +87,7 @@ internal sealed partial class PythonAnalyzer
         var name = t.Text;
         if (Bindings.TryGetValue(name, out var list))
         {
-            var value = Pick(list, index);
+            var value = list.At(index);
             if (value.Symbol is { } s) CheckSymbol(s, t);
             return value;
         }
@@ -119,7 +114,7 @@ internal sealed partial class PythonAnalyzer
             Sink.Add(PyRules.Reflection, at, $"reflects through {attr}");
 
         if (target.Text is not null || target.Items is not null) return Value.BoundMethod(target, attr);
-        if (target.Symbol is null) return Value.UnknownFrom(target);
+        if (target.Symbol is null || target.Symbol.Length > Value.MaxSymbolLength) return Value.UnknownFrom(target);
         var q = PythonSymbols.Normalize(target.Symbol + "." + attr);
         CheckSymbol(q, at);
         return Value.Of(q, isModule: PythonSymbols.IsKnownSubmodule(q));
@@ -171,7 +166,7 @@ internal sealed partial class PythonAnalyzer
         if (owner.EndsWith(".__dict__", StringComparison.Ordinal))
             return GetAttr(Value.Of(owner[..^".__dict__".Length], isModule: true), name, at);
         if (owner == "builtins") return GetAttr(ns, name, at);
-        if (Bindings.TryGetValue(name, out var list)) return Pick(list, int.MaxValue);
+        if (Bindings.TryGetValue(name, out var list)) return list.At(int.MaxValue);
         return PythonSymbols.Builtins.Contains(name) ? GetAttr(Value.Of("builtins", isModule: true), name, at) : Value.Unknown;
     }
 }

@@ -89,7 +89,9 @@ internal sealed partial class PythonAnalyzer : ExpressionAnalyzer
             case TokenKind.Name:
                 if (Keywords.Contains(t.Text) || prev.IsName("def") || prev.IsName("class")) return false;
                 return !T.At(i + 1).IsOp("="); // an assignment target or keyword argument
-            case TokenKind.String or TokenKind.Number:
+            case TokenKind.String:
+                return !(prev.IsPlainString && t.IsPlainString); // 'a' 'b' is one literal, evaluated from its first part
+            case TokenKind.Number:
                 return true;
             case TokenKind.Operator when t.Text is "(" or "[":
                 return !IsTrailerBracket(prev, Keywords);

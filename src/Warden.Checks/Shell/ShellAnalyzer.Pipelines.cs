@@ -8,29 +8,31 @@ internal sealed partial class ShellAnalyzer
     /// <summary>An interpreter reading its program from a pipe: from a download, from a decoder, or from generated text.</summary>
     private void AnalyzePipeline(List<(ShellCommand Command, List<(string? Text, ResolvedWord Word)> Argv)> pipeline)
     {
-        for (var j = 1; j < pipeline.Count; j++)
+        var programs = pipeline.Select(c => Program(c.Argv)).ToList();
+        string? fetcher = null;
+        var decodes = false;
+        for (var j = 0; j < pipeline.Count; j++)
         {
-            var argv = pipeline[j].Argv;
-            var k = ShellCommands.SkipWrappers(argv.Select(a => a.Text).ToList());
-            if (k >= argv.Count || argv[k].Text is not { } program) continue;
-            var name = ShellCommands.BaseName(program);
-            if (!ShellCommands.Interpreters.Contains(name) || !ReadsStdin(argv.Skip(k + 1).Select(a => a.Text).ToList())) continue;
-            var at = argv[k].Word.Token;
-            var upstream = pipeline.Take(j).Select(c => Program(c.Argv)).ToList();
-            if (upstream.FirstOrDefault(u => u.Name is not null && ShellCommands.Fetchers.Contains(u.Name)).Name is { } fetcher)
-                Report(ShellRules.PipeToShell, at, $"pipes a download from {fetcher} into {name}");
-            else if (upstream.Any(u => IsDecoder(u.Name, u.Args)))
-                Report(ShellRules.DecodeExec, at, $"pipes decoded text into {name}");
-            else
+            var (name, args) = programs[j];
+            if (j > 0 && name is not null && ShellCommands.Interpreters.Contains(name) && ReadsStdin(args))
             {
-                Report(ShellRules.StdinExec, at, $"pipes generated text into {name}");
-                if (j == 1 && upstream[0] is { Name: "echo" or "printf" } source && source.Args.All(a => a is not null))
+                var argv = pipeline[j].Argv;
+                var at = argv[ShellCommands.SkipWrappers(argv.Select(a => a.Text).ToList())].Word.Token;
+                if (fetcher is not null) Report(ShellRules.PipeToShell, at, $"pipes a download from {fetcher} into {name}");
+                else if (decodes) Report(ShellRules.DecodeExec, at, $"pipes decoded text into {name}");
+                else
                 {
-                    var text = Echo(source.Name, source.Args!);
-                    if (ShellCommands.Shells.Contains(name)) AnalyzeText(text, at, $"{source.Name} pipes into {name}");
-                    else if (ShellCommands.Embedded(name) is { } embedded) AnalyzeEmbedded(embedded.Language, text, at, $"{source.Name} pipes into {name}");
+                    Report(ShellRules.StdinExec, at, $"pipes generated text into {name}");
+                    if (j == 1 && programs[0] is { Name: "echo" or "printf" } source && source.Args.All(a => a is not null))
+                    {
+                        var text = Echo(source.Name, source.Args!);
+                        if (ShellCommands.Shells.Contains(name)) AnalyzeText(text, at, $"{source.Name} pipes into {name}");
+                        else if (ShellCommands.Embedded(name) is { } embedded) AnalyzeEmbedded(embedded.Language, text, at, $"{source.Name} pipes into {name}");
+                    }
                 }
             }
+            if (name is not null && ShellCommands.Fetchers.Contains(name)) fetcher ??= name;
+            decodes |= IsDecoder(name, args);
         }
     }
 

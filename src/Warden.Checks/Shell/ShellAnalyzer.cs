@@ -78,7 +78,7 @@ internal sealed partial class ShellAnalyzer
         var fields = new List<string>();
         var current = new StringBuilder();
         var (unknown, decoded, fetches, startsUnknown) = (false, false, false, false);
-        for (var k = 0; k < token.Segments.Count; k++)
+        for (var k = 0; k < token.Segments.Count && current.Length <= Value.MaxTextLength; k++)
         {
             var s = token.Segments[k];
             switch (s.Kind)
@@ -110,6 +110,8 @@ internal sealed partial class ShellAnalyzer
             }
         }
         Split(fields, current);
+        // Values that double on every assignment (x=$x$x) stop being followed instead of exhausting memory.
+        unknown |= fields.Sum(f => f.Length) > Value.MaxTextLength;
         return new ResolvedWord(token, unknown ? null : string.Join(' ', fields), unknown ? [] : fields, decoded, fetches, startsUnknown);
     }
 
