@@ -5,6 +5,10 @@ internal sealed class PostgresStatement
 {
     private static readonly HashSet<string> ReadVerbs = ["select", "values", "table", "show", "fetch", "move", "close", "declare"];
     private static readonly HashSet<string> TransactionVerbs = ["begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release"];
+    /// <summary>Words that start statements; none belongs inside transaction control.</summary>
+    private static readonly HashSet<string> StatementVerbs =
+        ["insert", "update", "delete", "merge", "truncate", "drop", "create", "alter", "copy", "grant", "revoke", "select", "do", "call", "set", "execute", "lock"];
+
     private static readonly HashSet<string> UntrustedLanguages = ["plpythonu", "plpython2u", "plpython3u", "plperlu", "pltclu", "c", "internal", "plsh", "pljavau", "plr"];
     private static readonly HashSet<string> CreateModifiers =
         ["or", "replace", "temp", "temporary", "unlogged", "global", "local", "materialized", "recursive", "trusted", "procedural", "unique", "constraint", "default"];
@@ -61,6 +65,12 @@ internal sealed class PostgresStatement
 
     private void Verb(int i, string prefix)
     {
+        if (prefix.Length > 200)
+        {
+            // PREPARE … AS PREPARE … / EXPLAIN ANALYZE EXPLAIN ANALYZE …: nobody writes this; stop instead of recursing.
+            Raise(StatementKind.Write, "statements nested too deeply to classify; treated as a write");
+            return;
+        }
         var verb = Word(i);
         var upper = verb.ToUpperInvariant();
         switch (verb)
@@ -125,6 +135,8 @@ internal sealed class PostgresStatement
                 if (TransactionVerbs.Contains(verb))
                 {
                     if (HasWords(i, "read", "write")) Raise(StatementKind.Dangerous, prefix + "switches the transaction to read-write");
+                    else if (TopLevelWords(i + 1).Any(w => StatementVerbs.Contains(w.Word)))
+                        Raise(StatementKind.Write, prefix + "transaction control followed by another statement's words; treated as a write");
                     break;
                 }
                 var shown = verb.Length > 0 ? verb.ToUpperInvariant() : At(i).Kind == SqlTokenKind.Word ? "a quoted name" : "this text";

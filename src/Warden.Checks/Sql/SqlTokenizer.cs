@@ -191,6 +191,7 @@ internal static class SqlTokenizer
         var statements = new List<List<SqlToken>>();
         var current = new List<SqlToken>();
         var block = 0;
+        var trigger = false;
         for (var i = 0; i < tokens.Count; i++)
         {
             var t = tokens[i];
@@ -201,13 +202,15 @@ internal static class SqlTokenizer
                 current = [];
                 continue;
             }
-            if (t.IsWord("begin") && (i + 1 < tokens.Count && tokens[i + 1].IsWord("atomic") || current.Any(x => x.IsWord("trigger")))) block++;
+            trigger |= t.IsWord("trigger");
+            if (t.IsWord("begin") && ((i + 1 < tokens.Count && tokens[i + 1].IsWord("atomic")) || trigger)) block++;
             else if (block > 0 && t.IsWord("case")) block++;
             else if (block > 0 && t.IsWord("end")) block--;
             if (t.IsOp(";") && block == 0)
             {
                 if (current.Count > 0) statements.Add(current);
                 current = [];
+                trigger = false;
                 continue;
             }
             current.Add(t);

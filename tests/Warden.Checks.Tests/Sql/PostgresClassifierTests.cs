@@ -73,6 +73,17 @@ public sealed class PostgresClassifierTests(ITestOutputHelper output)
         Assert.Equal("empty", Assert.Throws<SqlRefusedException>(() => PostgresClassifier.EnsureReadOnly(" -- nothing\n /* here */ ;")).Reason);
 
     [Theory]
+    [InlineData("PREPARE p AS ")]
+    [InlineData("EXPLAIN ANALYZE ")]
+    [InlineData("begin ")]
+    [InlineData("create trigger t begin ")]
+    public void Classify_DeeplyNestedOrRepeatedInput_Completes(string unit)
+    {
+        var result = PostgresClassifier.Classify(string.Concat(Enumerable.Repeat(unit, 20_000)) + "DELETE FROM t");
+        Assert.NotEqual(StatementKind.Read, result[^1].Kind);
+    }
+
+    [Theory]
     [InlineData("SELECT 'unterminated")]
     [InlineData("SELECT $$ unterminated")]
     [InlineData("/* /* unterminated */")]
