@@ -427,6 +427,12 @@ class _Finder:
         m = importlib.machinery
         if name == "warden_inline":
             return m.ModuleSpec(name, _SourceLoader(_MPL_BACKEND))
+        if name == "matplotlib" and os.environ.get("MPLBACKEND", "agg").lower() == "agg":
+            # Figures shown or left open come back as image/png (python processes of commands keep Agg).
+            spec = m.PathFinder.find_spec(name, path)
+            if spec is not None and spec.loader is not None:
+                spec.loader = _PatchingLoader(spec.loader, lambda mod: mod.use("module://warden_inline"))
+            return spec
         if not name.startswith("IPython"):
             return None
         if cls._ipython_real is None:
