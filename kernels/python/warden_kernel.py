@@ -974,6 +974,10 @@ def run_cell(req):
             send({"id": cid, "type": "error", "ename": type(e).__name__, "evalue": "", "traceback": [repr(e2)]})
         finally:
             e = None
+    if _st.forked:
+        # A copy of the kernel forked by user code ran off the end of the cell: it must not go on
+        # as a second kernel (it has no reader and must never answer).
+        os._exit(1 if status == "error" else 0)
     _drain_output()
     after = snapshot()
     send({"id": cid, "type": "done", "status": status, "reason": reason, "changedFiles": changed_files(before, after)})
