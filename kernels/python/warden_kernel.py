@@ -180,6 +180,8 @@ def _pump():
 
 def _drain_output(timeout=1.0):
     """Waits until everything written to fd 1 and 2 so far has been forwarded."""
+    if _st.forked:
+        return  # a fork has no forwarding thread (and its locks may be held by threads that are gone)
     for s in _our_streams:
         try:
             s.flush()
@@ -965,6 +967,8 @@ def run_cell(req):
             _st.in_cell = False
     except BaseException as e:
         _st.in_cell = False
+        if _st.forked:
+            os._exit(1)
         status = "error"
         reason = "interrupted" if isinstance(e, KeyboardInterrupt) else "exception"
         try:
