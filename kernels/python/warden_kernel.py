@@ -496,6 +496,7 @@ def _oserror(e, what):
 def _open_dir(parts, create=False):
     """An fd of the directory /workspace/<parts>, walked one component at a time, never through a link."""
     fd = os.open(WORKSPACE, _DIR_FLAGS)
+    i = 0
     try:
         for i, p in enumerate(parts):
             try:
@@ -512,8 +513,16 @@ def _open_dir(parts, create=False):
             fd = nfd
         return fd
     except OSError as e:
+        err = _oserror(e, "/".join(parts) or "the workspace")
+        if e.errno in (errno.ENOTDIR, errno.ELOOP) and i < len(parts):
+            # O_DIRECTORY|O_NOFOLLOW on a link fails with ENOTDIR: say which it was.
+            try:
+                if _stat.S_ISLNK(os.stat(parts[i], dir_fd=fd, follow_symlinks=False).st_mode):
+                    err = FileError("symlink", "%s is a symbolic link; links are never followed." % "/".join(parts[: i + 1]))
+            except OSError:
+                pass
         os.close(fd)
-        raise _oserror(e, "/".join(parts) or "the workspace")
+        raise err
     except BaseException:
         os.close(fd)
         raise
