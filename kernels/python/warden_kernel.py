@@ -1004,6 +1004,15 @@ def restart():
         os.kill(-1, signal.SIGKILL)
     except OSError:
         pass
+    # Reap our own children now (they are dying), so no zombie outlives the kernel that made it.
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            time.sleep(0.005)
     os.dup2(_PROTO_IN, 0)
     os.dup2(_PROTO_OUT, 1)
     os.dup2(_STDERR, 2)
