@@ -13,15 +13,12 @@ _PROTO_IN = os.dup(0)    # requests (non-inheritable: PEP 446)
 _PROTO_OUT = os.dup(1)   # messages
 _STDERR = os.dup(2)      # the sandbox's stderr, for the kernel's own last words
 
-import ast
 import binascii
 import builtins
 import errno
 import fcntl
 import importlib.machinery
 import io
-import json
-import linecache
 import select
 import signal
 import stat as _stat
@@ -29,6 +26,13 @@ import struct
 import threading
 import time
 import types
+from _queue import SimpleQueue
+
+# json, ast and linecache cost ~10 ms to import: they are loaded right after the kernel says it is
+# ready (the reader thread and the main thread each import what they need; imports are locked).
+json = None
+ast = None
+linecache = None
 
 WORKSPACE = "/workspace"
 PROTOCOL = 1
@@ -40,7 +44,7 @@ MAX_LIST = 10000
 CHUNK = 256 << 10
 FIONREAD = 0x541B
 UPLOAD_PREFIX = ".warden-upload-"
-KERNEL_FILE = "<string>"
+KERNEL_FILE = sys._getframe().f_code.co_filename  # "<string>" from source, "<warden-kernel>" precompiled
 _MAIN_TID = threading.get_ident()
 _KERNEL_PID = os.getpid()
 
@@ -1027,11 +1031,19 @@ _INLINE = {
     "list": op_list, "delete": op_delete, "cancel": op_cancel,
 }
 
-import queue as _queue_mod
-_queue = _queue_mod.SimpleQueue()
+_queue = SimpleQueue()
+
+
+def _load_modules():
+    global json, ast, linecache
+    import json as _j
+    import ast as _a
+    import linecache as _l
+    json, ast, linecache = _j, _a, _l
 
 
 def _reader():
+    _load_modules()
     f = os.fdopen(_PROTO_IN, "rb", buffering=1 << 16, closefd=False)
     while True:
         line = f.readline(MAX_REQUEST + 1)
@@ -1077,7 +1089,10 @@ def main():
     threading.Thread(target=_pump, daemon=True, name="warden-pump").start()
     threading.Thread(target=_reader, daemon=True, name="warden-reader").start()
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    send({"type": "ready", "protocol": PROTOCOL, "language": "python", "version": sys.version.split()[0], "pid": os.getpid()})
+    # Said before the slow imports (json is not loaded yet): requests wait in the pipe meanwhile.
+    ready = '{"type":"ready","protocol":%d,"language":"python","version":"%s","pid":%d}\n' % (PROTOCOL, sys.version.split()[0], os.getpid())
+    os.write(_PROTO_OUT, ready.encode())
+    _load_modules()
     import site  # after ready: started with -S so the sandbox comes up faster
     try:
         site.main()

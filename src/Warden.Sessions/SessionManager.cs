@@ -22,6 +22,7 @@ public sealed class SessionManager : ISessionManager
     private readonly object _createGate = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Task _reaper;
+    private readonly KernelPrograms _programs;
     private int _disposed;
 
     /// <summary>Creates a manager over <paramref name="backend"/> (the Linux engine: <c>WardenEngine.SharedBackend</c>).</summary>
@@ -29,6 +30,7 @@ public sealed class SessionManager : ISessionManager
     {
         ArgumentNullException.ThrowIfNull(backend);
         _backend = backend;
+        _programs = new KernelPrograms(backend);
         _options = options ?? new SessionManagerOptions();
         if (_options.MaxSessions < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxSessions must be at least 1.");
         _reaper = _options.RunReaper ? Task.Run(ReaperLoopAsync) : Task.CompletedTask;
@@ -65,7 +67,7 @@ public sealed class SessionManager : ISessionManager
             if (_sessions.Values.Count(s => s.IsLive) >= _options.MaxSessions) throw new SessionLimitException(_options.MaxSessions);
             string id;
             do id = SessionIds.New(); while (_sessions.ContainsKey(id));
-            session = new Session(id, owner, language, limits, env, idle, lifetime, _backend, _options);
+            session = new Session(id, owner, language, limits, env, idle, lifetime, _backend, _programs, _options);
             _sessions[id] = session;
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);

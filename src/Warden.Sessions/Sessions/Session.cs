@@ -17,7 +17,8 @@ internal sealed partial class Session
     private readonly ISandboxBackend _backend;
     private readonly SessionManagerOptions _options;
     private readonly KernelLanguage _language;
-    private readonly SandboxSpec _spec;
+    private readonly KernelPrograms _programs;
+    private SandboxSpec _spec;
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly SemaphoreSlim _cellLock = new(1, 1);
@@ -37,8 +38,9 @@ internal sealed partial class Session
     private DateTimeOffset? _endedAt;
 
     public Session(string id, string owner, KernelLanguage language, Limits limits, IReadOnlyDictionary<string, string> env,
-        int idleTtlSeconds, int maxLifetimeSeconds, ISandboxBackend backend, SessionManagerOptions options)
+        int idleTtlSeconds, int maxLifetimeSeconds, ISandboxBackend backend, KernelPrograms programs, SessionManagerOptions options)
     {
+        _programs = programs;
         Id = id;
         Owner = owner;
         _language = language;
@@ -54,7 +56,7 @@ internal sealed partial class Session
         var lifetimeMs = (int)Math.Min(int.MaxValue, (maxLifetimeSeconds + 60L) * 1000);
         _spec = new SandboxSpec
         {
-            Argv = language.Argv(language.Source),
+            Argv = [],
             Env = env,
             Limits = limits with { TimeoutMs = lifetimeMs },
             ExtraPids = language.ExtraPids,
@@ -162,6 +164,7 @@ internal sealed partial class Session
         IInteractiveSandbox sandbox;
         try
         {
+            _spec = _spec with { Argv = await _programs.ArgvAsync(_language).ConfigureAwait(false) };
             sandbox = await _backend.StartAsync(_spec, chunk =>
             {
                 _stderr.Append(chunk.Text);
