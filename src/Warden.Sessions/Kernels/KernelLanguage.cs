@@ -39,7 +39,9 @@ internal sealed record KernelLanguage(string Id, string[] Aliases, string Execut
 
     /// <summary>JavaScript: /usr/bin/node running the kernel with a persistent vm context.</summary>
     public static KernelLanguage JavaScript { get; } = new("javascript", ["js", "node", "nodejs"], "/usr/bin/node",
-        src => ["/usr/bin/node", "--max-semi-space-size=4", "-e", src],
+        // The shell gives the protocol fds of its own (3: messages, 4: requests) before node starts;
+        // node's own stdout and stderr go to the sandbox's stderr.
+        src => ["/bin/sh", "-c", "exec /usr/bin/node --max-semi-space-size=4 -e \"$0\" 3>&1 4<&0 </dev/null 1>&2", src],
         new Dictionary<string, string> { ["PATH"] = Path, ["HOME"] = "/tmp", ["LANG"] = "C.UTF-8" },
         ExtraPids: 24, MinMemoryMb: 128);
 
