@@ -16,6 +16,7 @@ var cells = args.Length > 0 && int.TryParse(args[0], out var c) ? c : 1000;
 var starts = args.Length > 1 && int.TryParse(args[1], out var s) ? s : 50;
 var outDir = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine(Bench.RepoRoot(), "bench", "results");
 var marker = Guid.NewGuid().ToString("N");
+var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
 
 await using var manager = new SessionManager(WardenEngine.SharedBackend, new SessionManagerOptions { MaxSessions = 4 });
 var env = new Dictionary<string, string> { ["WARDEN_BENCH_MARKER"] = marker };
@@ -89,7 +90,7 @@ var now = DateTime.UtcNow;
 md.AppendLine("# Sessions: cell round trip, start time and idle memory, Warden vs. Jupyter");
 md.AppendLine();
 md.AppendLine(CultureInfo.InvariantCulture, $"- Date: {now:yyyy-MM-dd HH:mm} UTC");
-md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Bench.Machine()}");
+md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Bench.Machine()}; /proc/loadavg before: {loadBefore}, after: {File.ReadAllText("/proc/loadavg").Trim()} (other sessions share this machine)");
 md.AppendLine(CultureInfo.InvariantCulture, $"- Jupyter: {versions}, kernel /usr/bin/python3 -m ipykernel_launcher (Debian), driven by jupyter_client from /usr/bin/python3; timed inside that process (request sent until iopub idle and execute_reply received).");
 md.AppendLine("- Warden: `SessionManager.ExecuteToEndAsync` (request until the CellResult with every output), Python kernel in a full sandbox (namespaces, seccomp, cgroup, rlimits), cold path (no warm pool yet).");
 md.AppendLine(CultureInfo.InvariantCulture, $"- Method: one process, Warden and Jupyter interleaved sample by sample; {cells} cells after 100 warm-up cells each; {starts} Warden starts (each killed after its first cell) and {jupyterStart.Count} Jupyter starts interleaved. Check: x = {check.Text()} after {cells + 100} increments.");
