@@ -55,7 +55,12 @@ internal sealed class SandboxCgroup
         {
             var pids = Pids();
             if (pids.Count == 0) return true;
-            foreach (var pid in pids) Libc.kill(pid, Libc.SIGKILL);
+            foreach (var pid in pids)
+            {
+                if (Environment.GetEnvironmentVariable("WARDEN_DEBUG") == "2")
+                    Console.Error.WriteLine($"warden: kill {pid} in {Dirs[0]}: {CgroupFs.TryRead($"/proc/{pid}/cmdline")?.Replace('\0', ' ')} {CgroupFs.TryRead($"/proc/{pid}/status")?.Split('\n').FirstOrDefault(l => l.StartsWith("NSpid", StringComparison.Ordinal))}");
+                Libc.kill(pid, Libc.SIGKILL);
+            }
             if (Environment.TickCount64 > deadline) return false;
             Thread.Sleep(spins++ < 20 ? 1 : 5);
         }
