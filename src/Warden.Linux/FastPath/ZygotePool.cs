@@ -51,6 +51,29 @@ internal sealed class ZygotePool : IAsyncDisposable
         return names;
     }
 
+    /// <summary>How many children are prepared, the private memory of their processes (kB) and what their cgroups are charged (bytes).</summary>
+    public (int Count, long PrivateKb, long CgroupBytes) PreparedMemory()
+    {
+        int count = 0;
+        long privateKb = 0, charged = 0;
+        foreach (var j in _prepared)
+        {
+            count++;
+            charged += j.Cgroup.CurrentMemory();
+            foreach (var pid in j.Cgroup.Pids())
+            {
+                try
+                {
+                    foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
+                        if (line.StartsWith("Private_Clean:", StringComparison.Ordinal) || line.StartsWith("Private_Dirty:", StringComparison.Ordinal))
+                            privateKb += long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (IOException) { }
+            }
+        }
+        return (count, privateKb, charged);
+    }
+
     /// <summary>Why the last zygote failed to start, if one did.</summary>
     public string? LastStartError { get; private set; }
 
