@@ -892,6 +892,16 @@ def _run_command(req):
           "wallMs": (time.monotonic() - started) * 1000.0})
 
 
+def op_configure(req):
+    # A prepared kernel (started before its session was asked for) takes the session's variables:
+    # cells see them in os.environ and commands and child processes inherit them.
+    env = req.get("env") or {}
+    for k, v in env.items():
+        if isinstance(k, str) and isinstance(v, str):
+            os.environ[k] = v
+    return None
+
+
 def op_cancel(req):
     c = _commands.get(req.get("target"))
     if c is not None:
@@ -1030,7 +1040,7 @@ def restart():
 _INLINE = {
     "upload-open": op_upload_open, "upload-chunk": op_upload_chunk, "upload-close": op_upload_close,
     "upload-abort": op_upload_abort, "read-open": op_read_open, "read": op_read, "read-close": op_read_close,
-    "list": op_list, "delete": op_delete, "cancel": op_cancel,
+    "list": op_list, "delete": op_delete, "cancel": op_cancel, "configure": op_configure,
 }
 
 _queue = SimpleQueue()

@@ -23,6 +23,7 @@ public sealed class SessionManager : ISessionManager
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Task _reaper;
     private readonly KernelPrograms _programs;
+    private readonly PreparedKernels? _prepared;
     private int _disposed;
 
     /// <summary>Creates a manager over <paramref name="backend"/> (the Linux engine: <c>WardenEngine.SharedBackend</c>).</summary>
@@ -33,8 +34,16 @@ public sealed class SessionManager : ISessionManager
         _programs = new KernelPrograms(backend);
         _options = options ?? new SessionManagerOptions();
         if (_options.MaxSessions < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxSessions must be at least 1.");
+        if (_options.PreparedSessions > 0)
+        {
+            _prepared = new PreparedKernels(backend, _programs, _options);
+            _prepared.Refill();
+        }
         _reaper = _options.RunReaper ? Task.Run(ReaperLoopAsync) : Task.CompletedTask;
     }
+
+    /// <summary>Prepared kernels ready to be adopted (for tests and status).</summary>
+    internal int PreparedReady => _prepared?.ReadyCount ?? 0;
 
     /// <summary>The options in force.</summary>
     public SessionManagerOptions Options => _options;
@@ -71,9 +80,10 @@ public sealed class SessionManager : ISessionManager
             _sessions[id] = session;
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+        var prepared = _prepared is not null && PreparedKernels.Eligible(language, limits, lifetime, request.Env, _options) ? _prepared.TryTake() : null;
         try
         {
-            await session.StartAsync(request.InitCode, linked.Token).ConfigureAwait(false);
+            await session.StartAsync(request.InitCode, prepared, request.Env, linked.Token).ConfigureAwait(false);
         }
         catch
         {
@@ -176,6 +186,7 @@ public sealed class SessionManager : ISessionManager
     public async Task ReapAsync()
     {
         var now = _options.TimeProvider.GetUtcNow();
+        _prepared?.Trim();
         var ending = new List<Task>();
         foreach (var s in _sessions.Values)
         {
@@ -225,6 +236,7 @@ public sealed class SessionManager : ISessionManager
         await _shutdown.CancelAsync().ConfigureAwait(false);
         await _reaper.ConfigureAwait(false);
         await Task.WhenAll(_sessions.Values.Select(s => s.EndAsync(SessionEndReason.Shutdown))).ConfigureAwait(false);
+        if (_prepared is not null) await _prepared.DisposeAsync().ConfigureAwait(false);
         _shutdown.Dispose();
     }
 }
