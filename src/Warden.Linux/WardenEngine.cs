@@ -22,6 +22,6 @@ public static class WardenEngine
     public static LinuxSandboxBackend SharedBackend => Shared.Value.Backend;
 
     /// <summary>A runner over <paramref name="backend"/>.</summary>
-    public static Runner CreateRunner(LinuxSandboxBackend backend, Limits? defaultLimits = null, IEnumerable<LanguageDefinition>? languages = null) =>
-        new(backend, new LanguageRegistry(languages ?? LanguageRegistry.BuiltIn(), backend.CanExecute), defaultLimits);
+    public static Runner CreateRunner(LinuxSandboxBackend backend, Limits? defaultLimits = null, IEnumerable<LanguageDefinition>? languages = null, CodeCheck? codeCheck = null) =>
+        new(backend, new LanguageRegistry(languages ?? LanguageRegistry.BuiltIn(), backend.CanExecute), defaultLimits, codeCheck);
 }

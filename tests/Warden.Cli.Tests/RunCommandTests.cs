@@ -91,6 +91,24 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_CheckBlock_RefusesObfuscatedCodeWithFindings()
+    {
+        var o = await CliRunner.RunAsync(null, "run", "--check", "block", "-l", "python", "-c", "import os as o\no.system('id')");
+        Assert.Equal(2, o.ExitCode);
+        Assert.Contains("py.process-exec", o.Stderr);
+        Assert.Equal("", o.Stdout);
+    }
+
+    [Fact]
+    public async Task Run_CheckWarn_RunsAndReportsFindings()
+    {
+        var o = await CliRunner.RunAsync(null, "run", "--json", "--check", "warn", "-l", "python", "-c", "import os as o\nprint(o.getcwd())");
+        using var doc = System.Text.Json.JsonDocument.Parse(o.Stdout);
+        Assert.Equal("/workspace\n", doc.RootElement.GetProperty("stdout").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Array, doc.RootElement.GetProperty("findings").ValueKind);
+    }
+
+    [Fact]
     public async Task Run_UnknownFlag_IsAUsageError()
     {
         var o = await CliRunner.RunAsync(null, "run", "--no-such-flag", "-l", "python", "-c", "print(1)");

@@ -33,12 +33,13 @@ internal static class RunCommand
         var stdinText = new Option<string?>("--stdin") { Description = "Text given to the program on stdin (default: this command's stdin when it is redirected and code does not come from it)." };
         var collect = new Option<string[]>("--collect") { Description = "Bring back files from /workspace matching this pattern (repeatable); needs --out-dir." };
         var outDir = new Option<DirectoryInfo?>("--out-dir") { Description = "Directory collected files are written to (never overwrites; never follows links)." };
+        var check = new Option<string?>("--check") { Description = "Advisory code checks: off (default), warn (findings on stderr / in the result) or block (refuse the run)." };
         var unsafeMode = new Option<bool>("--unsafe-no-isolation") { Description = "DEVELOPMENT ONLY: run without any sandbox. Prints a warning." };
         var args = new Argument<string[]>("args") { Description = "Arguments for the program (after --).", Arity = ArgumentArity.ZeroOrMore };
 
         var cmd = new Command("run", "Run code once in a fresh sandbox.")
         {
-            file, args, language, code, json, timeout, memory, pids, cpus, output, disk, env, stdinText, collect, outDir, unsafeMode,
+            file, args, language, code, json, timeout, memory, pids, cpus, output, disk, env, stdinText, collect, outDir, check, unsafeMode,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -56,6 +57,7 @@ internal static class RunCommand
                         OutputBytes = Size(parse.GetValue(output), "--output", 1),
                         DiskMb = Size(parse.GetValue(disk), "--disk", 1 << 20) is { } d ? checked((int)(d >> 20)) : null,
                     });
+                request = request with { Check = parse.GetValue(check) };
                 if (request.Collect is { Count: > 0 } && parse.GetValue(outDir) is null)
                     throw new InvalidRequestException("--out-dir", "--collect needs --out-dir to say where the files go.");
 
@@ -70,7 +72,8 @@ internal static class RunCommand
                 {
                     // One run per process: a zygote would cost more to start than it saves. The
                     // server keeps zygotes warm; the CLI starts one fresh sandbox.
-                    runner = WardenEngine.CreateRunner(new LinuxSandboxBackend(new EngineOptions { FastPath = new Linux.FastPath.ZygoteOptions { Enabled = false } }));
+                    runner = WardenEngine.CreateRunner(new LinuxSandboxBackend(new EngineOptions { FastPath = new Linux.FastPath.ZygoteOptions { Enabled = false } }),
+                        codeCheck: Warden.Checks.RunnerChecks.Create());
                 }
 
                 RunResult result;
@@ -83,8 +86,18 @@ internal static class RunCommand
                 {
                     result = await StreamToConsole(runner, request, ct);
                 }
+                if (!asJson)
+                    foreach (var f in result.Findings)
+                        Console.Error.WriteLine($"warden: check {f.Severity} {f.RuleId} at {f.Line}:{f.Column}: {f.Message}");
                 if (parse.GetValue(outDir) is { } dir) CollectedFiles.Write(dir, result.Files);
                 return ExitCodeFor(result);
+            }
+            catch (CodeCheckRefusedException ex)
+            {
+                foreach (var f in ex.Findings)
+                    Console.Error.WriteLine($"warden: check {f.Severity} {f.RuleId} at {f.Line}:{f.Column}: {f.Message}{(f.Suggestion is null ? "" : " (" + f.Suggestion + ")")}");
+                CliOutput.Error(ex, asJson);
+                return ExitUsage;
             }
             catch (WardenException ex)
             {

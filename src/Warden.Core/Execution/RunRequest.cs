@@ -32,6 +32,9 @@ public sealed record RunRequest
     /// <summary>Limits; absent fields take the configured defaults.</summary>
     public LimitsRequest? Limits { get; init; }
 
+    /// <summary>Advisory code checks: <c>off</c> (default), <c>warn</c> (findings in the result) or <c>block</c> (refused when a finding reaches block level).</summary>
+    public string? Check { get; init; }
+
     /// <summary>Files to bring back from /workspace after the run: relative paths or glob patterns such as <c>*.png</c>.</summary>
     public IReadOnlyList<string>? Collect { get; init; }
 }

@@ -17,13 +17,21 @@ public sealed class Runner : ISandboxRunner
     private readonly ISandboxBackend _backend;
     private readonly LanguageRegistry _languages;
     private readonly Limits _defaults;
+    private readonly CodeCheck? _codeCheck;
 
     /// <summary>Creates a runner.</summary>
     /// <param name="backend">The sandbox backend.</param>
     /// <param name="languages">The language table.</param>
     /// <param name="defaultLimits">Limits used where a request is silent.</param>
     public Runner(ISandboxBackend backend, LanguageRegistry languages, Limits? defaultLimits = null)
+        : this(backend, languages, defaultLimits, null)
     {
+    }
+
+    /// <summary>Creates a runner that can run the advisory code checks a request asks for.</summary>
+    public Runner(ISandboxBackend backend, LanguageRegistry languages, Limits? defaultLimits, CodeCheck? codeCheck)
+    {
+        _codeCheck = codeCheck;
         _backend = backend;
         _languages = languages;
         _defaults = defaultLimits ?? Limits.Default;
@@ -76,6 +84,14 @@ public sealed class Runner : ISandboxRunner
         var limits = (request.Limits ?? new LimitsRequest()).Resolve(_defaults);
         if (limits.MemoryMb < lang.MinMemoryMb)
             throw new InvalidRequestException("limits.memoryMb", $"{lang.Id} needs at least {lang.MinMemoryMb} MiB of memory.");
+        IReadOnlyList<CodeFinding> findings = [];
+        if (request.Check is "warn" or "block" && request.Code is not null)
+        {
+            if (_codeCheck is null) throw new InvalidRequestException("check", "Code checks are not available in this host.");
+            var (found, blocked) = _codeCheck(lang.Id, request.Code, request.Check);
+            if (blocked) throw new CodeCheckRefusedException(found);
+            findings = found;
+        }
         _backend.EnsureAvailable();
 
         var files = BuildFiles(request, lang, out var entry);
@@ -145,7 +161,7 @@ public sealed class Runner : ISandboxRunner
         };
         if (events is not null) await events.WriteAsync(new RunStarted("run"), ct).ConfigureAwait(false);
         var outcome = await _backend.ExecuteAsync(spec, Forward(events, "run", ct), ct).ConfigureAwait(false);
-        return ToResult(lang, limits, outcome, compileResult);
+        return ToResult(lang, limits, outcome, compileResult) with { Findings = findings };
     }
 
     private static Func<OutputChunk, ValueTask>? Forward(ChannelWriter<RunEvent>? events, string phase, CancellationToken ct) =>
