@@ -15,7 +15,7 @@ public sealed class CancellationAndResumeTests
         var before = ProcessTree.Descendants(Environment.ProcessId).ToHashSet();
         var samples = Enumerable.Range(0, 6).Select(_ => Problems.Sample("HumanEval/0", "    while True: pass\n")).ToList();
         using var cts = new CancellationTokenSource();
-        var run = Sandboxes.EvaluateAsync(HumanEval, samples, new EvalOptions { TimeoutMs = 60_000 }, cts.Token);
+        var run = Sandboxes.EvaluateAsync(HumanEval, samples, new EvalOptions { TimeoutMs = 60_000 }, cts.Token, Sandboxes.ColdRunner);
         // The sandboxes are this process's descendants while they run, so the check below can see them.
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!ProcessTree.Descendants(Environment.ProcessId).Except(before).Any() && DateTime.UtcNow < deadline)
@@ -33,7 +33,7 @@ public sealed class CancellationAndResumeTests
         var before = ProcessTree.Descendants(Environment.ProcessId).ToHashSet();
         var samples = new[] { HumanEval[0].CanonicalSolution!, "    while True: pass\n", "    while True: pass\n" }
             .Select(c => Problems.Sample("HumanEval/0", c)).ToList();
-        await foreach (var v in new EvalHarness(Sandboxes.Runner, new EvalOptions { Parallelism = 3, TimeoutMs = 60_000 }).EvaluateAsync(HumanEval, samples))
+        await foreach (var v in new EvalHarness(Sandboxes.ColdRunner, new EvalOptions { Parallelism = 3, TimeoutMs = 60_000 }).EvaluateAsync(HumanEval, samples))
         {
             Assert.True(v.Passed);
             break;
