@@ -54,6 +54,7 @@ public sealed class WardenServer
                     logging.SetMinimumLevel(LogLevel.Information);
                     logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
                     logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+                    logging.AddFilter("Warden.Server.Auth.ApiKeyAuthenticationHandler", LogLevel.Warning);
                 }
             })
             .ConfigureHostOptions(o => o.ShutdownTimeout = grace + TimeSpan.FromSeconds(40))

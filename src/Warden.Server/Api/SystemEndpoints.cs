@@ -33,7 +33,7 @@ internal static partial class SystemEndpoints
                 var list = runner.Languages.Definitions.Select(d =>
                 {
                     var s = runner.Languages.Status(d);
-                    return new LanguageInfo(d.Id, d.Name, d.Aliases, d.Extensions, s.Available, s.Reason is null ? null : WithoutHostPaths(s.Reason));
+                    return new LanguageInfo(d.Id, WithoutHostPaths(d.Name), d.Aliases, d.Extensions, s.Available, s.Reason is null ? null : WithoutHostPaths(s.Reason));
                 }).ToList();
                 return Responses.JsonAsync(c, 200, list, ServerJsonContext.Default.ListLanguageInfo);
             })
