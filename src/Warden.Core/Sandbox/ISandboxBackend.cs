@@ -21,6 +21,13 @@ public interface ISandboxBackend
     /// </summary>
     Task<SandboxOutcome> ExecuteAsync(SandboxSpec spec, Func<OutputChunk, ValueTask>? onOutput, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Starts <paramref name="spec"/> as a long-lived sandbox with its stdin and stdout connected
+    /// to the caller (stderr goes to <paramref name="onStderr"/>, capped at the output limit).
+    /// <see cref="Policy.Limits.TimeoutMs"/> is the sandbox's maximum lifetime.
+    /// </summary>
+    Task<IInteractiveSandbox> StartAsync(SandboxSpec spec, Func<OutputChunk, ValueTask>? onStderr, CancellationToken cancellationToken);
+
     /// <summary>Whether the sandbox identity can execute a host path (for language availability).</summary>
     bool CanExecute(string hostPath);
 }

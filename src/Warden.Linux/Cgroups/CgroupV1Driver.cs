@@ -105,7 +105,8 @@ internal sealed class CgroupV1Driver : ICgroupDriver
                 CgroupFs.ReadKey(Path.Combine(pidsDir, "pids.events"), "max"),
                 acct is null ? 0 : CgroupFs.ReadLong(Path.Combine(acct, "cpuacct.usage")) / 1e6,
                 acct is not null),
-            killFile: null);
+            killFile: null,
+            currentMemoryFile: Path.Combine(memDir, "memory.usage_in_bytes"));
     }
 
     /// <summary>CFS quota for <paramref name="cpus"/> cores at a 100 ms period (at least 1 ms).</summary>

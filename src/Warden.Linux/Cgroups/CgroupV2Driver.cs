@@ -87,7 +87,8 @@ internal sealed class CgroupV2Driver : ICgroupDriver
                     CgroupFs.ReadKey(Path.Combine(d, "cpu.stat"), "usage_usec") / 1000.0,
                     true);
             },
-            killFile: Path.Combine(d, "cgroup.kill"));
+            killFile: Path.Combine(d, "cgroup.kill"),
+            currentMemoryFile: Path.Combine(d, "memory.current"));
     }
 
     public int SweepStale() => StaleCgroups.Sweep(WardenDir, _instance);

@@ -11,8 +11,11 @@ internal sealed class SandboxCgroup
     private readonly Func<CgroupStats> _stats;
     private readonly string? _killFile;
 
-    public SandboxCgroup(IReadOnlyList<string> dirs, IReadOnlyList<string> procsFiles, Func<CgroupStats> stats, string? killFile)
+    private readonly string? _currentMemoryFile;
+
+    public SandboxCgroup(IReadOnlyList<string> dirs, IReadOnlyList<string> procsFiles, Func<CgroupStats> stats, string? killFile, string? currentMemoryFile = null)
     {
+        _currentMemoryFile = currentMemoryFile;
         Dirs = dirs;
         ProcsFiles = procsFiles;
         _stats = stats;
@@ -26,6 +29,9 @@ internal sealed class SandboxCgroup
     public IReadOnlyList<string> ProcsFiles { get; }
 
     public CgroupStats ReadStats() => _stats();
+
+    /// <summary>Memory in use right now (v1 memory.usage_in_bytes, v2 memory.current); 0 when unknown.</summary>
+    public long CurrentMemory() => _currentMemoryFile is null ? 0 : CgroupFs.ReadLong(_currentMemoryFile);
 
     /// <summary>The pids still inside (union over hierarchies).</summary>
     public HashSet<int> Pids()

@@ -18,7 +18,7 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
     /// <summary>Tasks of ours inside the sandbox's cgroup: bubblewrap's monitor and the helper (the sandbox's pid 1).</summary>
     public const int OverheadTasks = 2;
 
-    private const int StatusFd = 3, SeccompFd = 4, FirstFileFd = 5;
+    internal const int StatusFd = 3, SeccompFd = 4, FirstFileFd = 5;
 
     private readonly EngineOptions _options;
     private readonly object _initGate = new();
@@ -46,13 +46,13 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
     /// <summary>The cgroup version in use, once initialized.</summary>
     public string? CgroupVersion => _ready?.Cgroups.Version;
 
-    private sealed record Ready(RuntimeFiles Files, ICgroupDriver Cgroups, AttachWarmer? Warmer,
+    internal sealed record Ready(RuntimeFiles Files, ICgroupDriver Cgroups, AttachWarmer? Warmer,
         List<(string Target, string Link)> Symlinks, List<(string Source, string Dest)> Binds);
 
     /// <inheritdoc />
     public void EnsureAvailable() => Init();
 
-    private Ready Init()
+    internal Ready Init()
     {
         if (_ready is { } r) return r;
         lock (_initGate)
@@ -120,131 +120,38 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
     /// <inheritdoc />
     public async Task<SandboxOutcome> ExecuteAsync(SandboxSpec spec, Func<OutputChunk, ValueTask>? onOutput, CancellationToken cancellationToken)
     {
-        var ready = Init();
         cancellationToken.ThrowIfCancellationRequested();
-        ready.Warmer?.Touch();
-
-        var limits = spec.Limits;
-        var name = "s" + Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture) + "-" + Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 4).ToLowerInvariant();
-        var pidsMax = limits.Pids + spec.ExtraPids + OverheadTasks;
-        var cgroup = ready.Cgroups.Create(name, limits, pidsMax);
-        var uid = _isRoot ? _uids.Rent() : -1;
-        var ours = new List<int>();      // descriptors we own until the end
-        var childEnds = new List<int>(); // descriptors only the child needs, closed after spawn
-        var supervisor = new Supervision();
-        try
+        var process = await SandboxProcess.StartAsync(this, Init(), spec, interactive: false, onOutput).ConfigureAwait(false);
+        await using (process.ConfigureAwait(false))
         {
-            var stdin = Libc.MemFd("stdin", spec.Stdin.Span);
-            childEnds.Add(stdin);
-            var (outR, outW) = Libc.Pipe();
-            ours.Add(outR); childEnds.Add(outW);
-            var (errR, errW) = Libc.Pipe();
-            ours.Add(errR); childEnds.Add(errW);
-            var (stR, stW) = Libc.Pipe();
-            ours.Add(stR); childEnds.Add(stW);
-            var seccomp = Libc.MemFd("seccomp", ready.Files.SeccompProgram);
-            childEnds.Add(seccomp);
-
-            var fdMap = new List<(int, int)> { (0, stdin), (1, outW), (2, errW), (StatusFd, stW), (SeccompFd, seccomp) };
-            var files = new List<(int, string, string)>();
-            var dirs = new SortedSet<string>(StringComparer.Ordinal);
-            for (var i = 0; i < spec.Files.Count; i++)
-            {
-                var f = spec.Files[i];
-                var fd = Libc.MemFd("file", f.Content.Span);
-                childEnds.Add(fd);
-                fdMap.Add((FirstFileFd + i, fd));
-                var dest = "/workspace/" + f.Path;
-                for (var d = Path.GetDirectoryName(dest); d is not null && d != "/workspace"; d = Path.GetDirectoryName(d)) dirs.Add(d);
-                files.Add((FirstFileFd + i, dest, f.Executable ? "0755" : "0644"));
-            }
-
-            var argv = BuildLauncherArgv(ready, spec, cgroup, uid, pidsMax, files, dirs, FirstFileFd + spec.Files.Count);
-            var started = Stopwatch.GetTimestamp();
-            var pid = await Spawner.SpawnAsync(ready.Files.Helper, argv, [], fdMap).ConfigureAwait(false);
-            supervisor.Attach(pid);
-            foreach (var fd in childEnds) Libc.close(fd);
-            childEnds.Clear();
-
-            var exit = Spawner.WaitAsync(pid);
-            var waitStatus = 0;
-            var stdout = OutputPump.RunAsync(outR, limits.OutputBytes, isStderr: false, onOutput, () => supervisor.Kill(KillCause.OutputLimit));
-            var stderr = OutputPump.RunAsync(errR, limits.OutputBytes, isStderr: true, onOutput, () => supervisor.Kill(KillCause.OutputLimit));
-            var status = StatusChannel.ReadAsync(stR, spec.CollectMaxBytes + (1 << 20));
-            ours.Clear(); // the pumps own the read ends now
-
-            using (var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(limits.TimeoutMs)))
-            using (timeout.Token.Register(() => supervisor.Kill(KillCause.Timeout)))
-            using (cancellationToken.Register(() => supervisor.Kill(KillCause.Cancelled)))
-            {
-                waitStatus = await exit.ConfigureAwait(false);
-            }
-            // bubblewrap's monitor is gone, so is the sandbox's pid namespace. Anything still in
-            // the cgroup (there should be nothing) dies now; then every pipe writer is gone.
-            cgroup.KillAll(TimeSpan.FromSeconds(5));
-            var (outBytes, outTrunc) = await stdout.ConfigureAwait(false);
-            var (errBytes, errTrunc) = await stderr.ConfigureAwait(false);
-            var report = await status.ConfigureAwait(false);
-            var wallMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var stats = cgroup.ReadStats();
-            supervisor.Detach();
-
-            if (supervisor.Cause == KillCause.Cancelled)
-                throw new OperationCanceledException(cancellationToken);
-
-            return BuildOutcome(report, stats, supervisor.Cause, outBytes, outTrunc, errBytes, errTrunc, wallMs, waitStatus);
-        }
-        finally
-        {
-            foreach (var fd in childEnds) Libc.close(fd);
-            foreach (var fd in ours) Libc.close(fd);
-            supervisor.Kill(KillCause.Cleanup);
-            supervisor.Detach();
-            cgroup.KillAll(TimeSpan.FromSeconds(5));
-            cgroup.TryRemove();
-            if (uid >= 0) _uids.Return(uid);
+            SandboxOutcome outcome;
+            using (cancellationToken.Register(() => process.KillFor(KillCause.Cancelled)))
+                outcome = await process.Completion.ConfigureAwait(false);
+            if (process.Cause == KillCause.Cancelled) throw new OperationCanceledException(cancellationToken);
+            return outcome;
         }
     }
 
-    private static SandboxOutcome BuildOutcome(StatusReport report, CgroupStats stats, KillCause cause,
-        byte[] outBytes, bool outTrunc, byte[] errBytes, bool errTrunc, double wallMs, int waitStatus)
+    /// <inheritdoc />
+    public async Task<IInteractiveSandbox> StartAsync(SandboxSpec spec, Func<OutputChunk, ValueTask>? onStderr, CancellationToken cancellationToken)
     {
-        var started = report.Started;
-        var stderrText = OutputPump.Decode(errBytes);
-        string? setupError = null, diagnostic = null;
-        if (!started)
-        {
-            diagnostic = report.ExecErrno is { } errno
-                ? $"the sandbox started but could not execute the program (errno {errno})"
-                : $"{stderrText.Trim()} (launcher {DescribeWaitStatus(waitStatus)}; kill cause {cause}; oom kills {stats.OomKills}; pids max hits {stats.PidsLimitHits}; peak {stats.PeakMemoryBytes})";
-            setupError = cause == KillCause.Timeout
-                ? "The sandbox did not start within the timeout."
-                : "The sandbox could not be set up; run `warden doctor` on the host for details.";
-        }
-        return new SandboxOutcome
-        {
-            Started = started,
-            SetupError = setupError,
-            Diagnostic = diagnostic,
-            ExitCode = report.ExitCode,
-            Signal = report.Signal ?? (started && report.ExitCode is null ? Libc.SIGKILL : null),
-            TimedOut = cause == KillCause.Timeout,
-            OutputLimitHit = cause == KillCause.OutputLimit,
-            KilledByWarden = cause == KillCause.Killed,
-            OomKilled = stats.OomKills > 0,
-            PidsLimitHit = stats.PidsLimitHits > 0,
-            Stdout = started ? OutputPump.Decode(outBytes) : "",
-            Stderr = started ? stderrText : "",
-            StdoutTruncated = outTrunc,
-            StderrTruncated = errTrunc,
-            WallMs = wallMs,
-            CpuMs = stats.HasCpu ? stats.CpuMs : report.CpuMs,
-            PeakMemoryBytes = stats.PeakMemoryBytes > 0 ? stats.PeakMemoryBytes : report.MaxRssKb * 1024,
-            Files = report.Files,
-        };
+        cancellationToken.ThrowIfCancellationRequested();
+        return await SandboxProcess.StartAsync(this, Init(), spec, interactive: true, onStderr).ConfigureAwait(false);
     }
 
-    private static BwrapLayout BuildLayout(Ready ready, SandboxSpec spec, List<(int, string, string)> files, SortedSet<string> dirs, bool useHelper)
+    internal bool IsRoot => _isRoot;
+
+    internal string NextName() =>
+        "s" + Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture) + "-" + Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 4).ToLowerInvariant();
+
+    internal int RentUid() => _isRoot ? _uids.Rent() : -1;
+
+    internal void ReturnUid(int uid)
+    {
+        if (uid >= 0) _uids.Return(uid);
+    }
+
+    internal static BwrapLayout BuildLayout(Ready ready, SandboxSpec spec, List<(int, string, string)> files, SortedSet<string> dirs, bool useHelper)
     {
         var l = spec.Limits;
         var diskBytes = (long)l.DiskMb << 20;
@@ -290,10 +197,10 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
         return (BwrapArgs.Build(BuildLayout(ready, spec, [], [], useHelper: false)), ready.Files.SeccompProgram);
     }
 
-    private static string DescribeWaitStatus(int status) =>
+    internal static string DescribeWaitStatus(int status) =>
         (status & 0x7F) == 0 ? $"exited {(status >> 8) & 0xFF}" : $"killed by signal {status & 0x7F}";
 
-    private List<string> BuildLauncherArgv(Ready ready, SandboxSpec spec, SandboxCgroup cgroup, int uid, int pidsMax,
+    internal List<string> BuildLauncherArgv(Ready ready, SandboxSpec spec, SandboxCgroup cgroup, int uid, int pidsMax,
         List<(int, string, string)> files, SortedSet<string> dirs, int closeFrom)
     {
         var l = spec.Limits;

@@ -25,6 +25,10 @@ public sealed class UnsandboxedBackend : ISandboxBackend
     public bool CanExecute(string hostPath) => File.Exists(hostPath);
 
     /// <inheritdoc />
+    public Task<IInteractiveSandbox> StartAsync(SandboxSpec spec, Func<OutputChunk, ValueTask>? onStderr, CancellationToken cancellationToken) =>
+        throw new SandboxException("Sessions are not available without isolation.");
+
+    /// <inheritdoc />
     public async Task<SandboxOutcome> ExecuteAsync(SandboxSpec spec, Func<OutputChunk, ValueTask>? onOutput, CancellationToken cancellationToken)
     {
         var dir = Directory.CreateTempSubdirectory("warden-unsafe-").FullName;

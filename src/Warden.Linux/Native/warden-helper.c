@@ -173,6 +173,24 @@ static int launch(int argc, char **argv)
 
 /* ---- exec mode ---- */
 
+static volatile pid_t child_pid;
+
+/* Signals sent to pid 1 from outside (Warden's interrupt) go to the program. */
+static void forward_signal(int sig)
+{
+    if (child_pid > 0) kill(child_pid, sig);
+}
+
+static void install_forwarding(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = forward_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
+}
+
 static const char *patterns[MAX_PATTERNS];
 static int npatterns;
 static long long collect_budget = 16LL << 20;
@@ -290,6 +308,8 @@ static int exec_mode(int argc, char **argv)
         _exit(127);
     }
     close(errpipe[1]);
+    child_pid = pid;
+    install_forwarding();
     /* The program's stdio belongs to it alone from here on. */
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull >= 0) { dup2(devnull, 0); dup2(devnull, 1); dup2(devnull, 2); close(devnull); }
@@ -298,6 +318,7 @@ static int exec_mode(int argc, char **argv)
     int e = 0;
     ssize_t r;
     do r = read(errpipe[0], &e, sizeof e); while (r < 0 && errno == EINTR);
+    if (r < 0) r = 0;
     close(errpipe[0]);
     if (r == (ssize_t)sizeof e) {
         int n = snprintf(line, sizeof line, "E %d\n", e);
