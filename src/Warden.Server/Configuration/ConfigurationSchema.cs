@@ -22,7 +22,7 @@ internal static class ConfigurationSchema
         foreach (var child in root.GetChildren())
         {
             if (ForeignRoots.Contains(child.Key)) continue;
-            if (!props.TryGetValue(child.Key, out var prop)) problems.Add($"unknown configuration key '{child.Path}'");
+            if (!props.TryGetValue(child.Key, out var prop)) Unknown(child, problems);
             else Walk(child, prop.PropertyType, problems);
         }
         return problems;
@@ -55,9 +55,17 @@ internal static class ConfigurationSchema
         var props = Properties(type);
         foreach (var c in children)
         {
-            if (!props.TryGetValue(c.Key, out var prop)) problems.Add($"unknown configuration key '{c.Path}'");
+            if (!props.TryGetValue(c.Key, out var prop)) Unknown(c, problems);
             else Walk(c, prop.PropertyType, problems);
         }
+    }
+
+    // Names every key given under an unknown section, as it was written.
+    private static void Unknown(IConfigurationSection section, List<string> problems)
+    {
+        var leaves = section.AsEnumerable().Where(kv => kv.Value is not null).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
+        if (leaves.Count == 0) leaves.Add(section.Path);
+        foreach (var key in leaves) problems.Add($"unknown configuration key '{key}'");
     }
 
     private static Dictionary<string, PropertyInfo> Properties(Type type) =>

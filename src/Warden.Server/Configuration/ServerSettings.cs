@@ -45,6 +45,8 @@ internal sealed record ServerSettings
         {
             if (!Uri.TryCreate(part, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https") || u.AbsolutePath != "/" || u.Query.Length > 0)
                 problems.Add($"Server:Urls: '{part}' is not an address such as http://127.0.0.1:8080");
+            else if (!IsLoopbackHost(u.Host) && !IPAddress.TryParse(u.Host.Trim('[', ']'), out _))
+                problems.Add($"Server:Urls: '{part}' names a host; give an IP address (127.0.0.1, 0.0.0.0, [::1]) or localhost");
             else if (u.Scheme == "https" && (s.TlsCertificatePath is null || s.TlsKeyPath is null))
                 problems.Add($"Server:Urls: '{part}' is https but Server:TlsCertificatePath and Server:TlsKeyPath are not both set");
             else urls.Add(u);

@@ -13,15 +13,15 @@ public sealed class UnixSocketTests(SharedServer server)
     [Fact]
     public void Socket_Is0600_InA0700Directory_OwnedByWarden()
     {
-        var st = Hosting.Posix.LStat(Host.SocketPath);
+        var st = Warden.Server.Hosting.Posix.LStat(Host.SocketPath);
         Assert.NotNull(st);
-        Assert.Equal(Hosting.Posix.S_IFSOCK, st.Value.Type);
+        Assert.Equal(Warden.Server.Hosting.Posix.S_IFSOCK, st.Value.Type);
         Assert.Equal(Convert.ToUInt32("600", 8), st.Value.Mode);
-        Assert.Equal(Hosting.Posix.EffectiveUid, st.Value.Uid);
-        var dir = Hosting.Posix.LStat(Path.GetDirectoryName(Host.SocketPath)!);
-        Assert.Equal(Hosting.Posix.S_IFDIR, dir!.Value.Type);
+        Assert.Equal(Warden.Server.Hosting.Posix.EffectiveUid, st.Value.Uid);
+        var dir = Warden.Server.Hosting.Posix.LStat(Path.GetDirectoryName(Host.SocketPath)!);
+        Assert.Equal(Warden.Server.Hosting.Posix.S_IFDIR, dir!.Value.Type);
         Assert.Equal(Convert.ToUInt32("700", 8), dir.Value.Mode);
-        Assert.Equal(Hosting.Posix.EffectiveUid, dir.Value.Uid);
+        Assert.Equal(Warden.Server.Hosting.Posix.EffectiveUid, dir.Value.Uid);
     }
 
     [Fact]
