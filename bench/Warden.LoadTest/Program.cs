@@ -33,6 +33,7 @@ try
     for (var i = 0; i < 20; i++) await Workload.RunOnceAsync(warm, i, marker);
     await Task.Delay(2000);
     var rssBefore = server.RssKb();
+    var loadBefore = Report.LoadAverage();
     var rounds = new List<Report.Round>();
     for (var round = 0; round < roundsCount; round++)
     {
@@ -53,6 +54,7 @@ try
         foreach (var r in roundResults.All) results.Add(r);
     }
 
+    var loadAfter = Report.LoadAverage();
     var stopWatch = Stopwatch.StartNew();
     server.Terminate();
     await server.WaitForExitAsync(TimeSpan.FromMinutes(2));
@@ -69,6 +71,8 @@ try
         WarmupRequests = 20,
         RssBeforeKb = rssBefore,
         CgroupsAfterExit = leftoverCgroups,
+        LoadBefore = loadBefore,
+        LoadAfter = loadAfter,
         LeftoverProcesses = leftoverProcesses.Count,
         AuditRecords = audit.Total,
         AuditRunRecords = audit.Runs,

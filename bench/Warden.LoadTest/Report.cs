@@ -17,6 +17,8 @@ internal static class Report
         public int WarmupRequests { get; init; }
         public long RssBeforeKb { get; init; }
         public int CgroupsAfterExit { get; init; }
+        public string LoadBefore { get; init; } = "";
+        public string LoadAfter { get; init; } = "";
         public int LeftoverProcesses { get; init; }
         public long AuditRecords { get; init; }
         public long AuditRunRecords { get; init; }
@@ -32,7 +34,7 @@ internal static class Report
         var sb = new StringBuilder();
         sb.AppendLine(ic, $"# Server load test, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         sb.AppendLine();
-        sb.AppendLine(ic, $"Machine: {Machine()}");
+        sb.AppendLine(ic, $"Machine: {Machine()}; load average before: {i.LoadBefore}, after: {i.LoadAfter} (other work on the machine shares its 2 vCPU)");
         sb.AppendLine();
         sb.AppendLine(ic, $"`dotnet run -c Release --project bench/Warden.LoadTest -- --clients {i.Clients} --seconds {i.Seconds} --rounds {i.Rounds.Count}`: `./warden serve` in its own process with the default configuration (quotas included), {i.Clients} clients on loopback TCP, one user key each, each sending its next request when the last is answered, for {i.Seconds} s, {i.Rounds.Count} identical rounds 10 s apart. Mix: 7 in 10 synchronous Python runs (`print(sum(range(1000)))`), 2 in 10 bash runs, 1 in 10 streamed (NDJSON) Python runs; every run is a fresh cold sandbox. Session cells are not in the mix: sessions are not merged into this branch yet.");
         sb.AppendLine();
@@ -58,6 +60,8 @@ internal static class Report
         sb.AppendLine(ic, $"- graceful stop (SIGTERM): exit code {i.ServerExitCode} after {i.StopMs:F0} ms");
         return sb.ToString();
     }
+
+    public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private static string Machine()
     {
