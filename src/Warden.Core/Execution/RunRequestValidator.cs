@@ -52,18 +52,7 @@ public static class RunRequestValidator
         }
         if (total > MaxInputBytes) throw new InvalidRequestException("code", $"Code, files and stdin together must be at most {MaxInputBytes} bytes.");
         if (r.Entry is not null) ValidateRelativePath("entry", r.Entry);
-        if (r.Env is { } env)
-        {
-            if (env.Count > MaxEnv) throw new InvalidRequestException("env", $"At most {MaxEnv} variables.");
-            foreach (var (k, v) in env)
-            {
-                if (k.Length == 0 || k.Length > 256 || k.Contains('=') || k.Any(c => c == '\0' || char.IsControl(c) || c == ' '))
-                    throw new InvalidRequestException("env", $"Invalid variable name '{Printable(k)}'.");
-                if (ReservedEnv.Contains(k)) throw new InvalidRequestException("env." + k, $"{k} may not be set.");
-                NoNul("env." + k, v);
-                if (v.Length > 32_768) throw new InvalidRequestException("env." + k, "Value longer than 32768 characters.");
-            }
-        }
+        ValidateEnv(r.Env);
         if (r.Args is { } args)
         {
             if (args.Count > MaxArgs) throw new InvalidRequestException("args", $"At most {MaxArgs} arguments.");
@@ -75,6 +64,25 @@ public static class RunRequestValidator
             for (var i = 0; i < collect.Count; i++) ValidateRelativePath($"collect[{i}]", collect[i], allowGlob: true);
         }
         if (r.Limits is { } limits) limits.Resolve();
+    }
+
+    /// <summary>
+    /// Checks environment variables a caller asks for: at most <see cref="MaxEnv"/>, names without
+    /// <c>=</c>, spaces or control characters, not the dynamic loader's variables, values without NUL.
+    /// </summary>
+    public static void ValidateEnv(IReadOnlyDictionary<string, string>? env, string field = "env")
+    {
+        if (env is null) return;
+        if (env.Count > MaxEnv) throw new InvalidRequestException(field, $"At most {MaxEnv} variables.");
+        foreach (var (k, v) in env)
+        {
+            if (k.Length == 0 || k.Length > 256 || k.Contains('=') || k.Any(c => c == '\0' || char.IsControl(c) || c == ' '))
+                throw new InvalidRequestException(field, $"Invalid variable name '{Printable(k)}'.");
+            if (ReservedEnv.Contains(k)) throw new InvalidRequestException(field + "." + k, $"{k} may not be set.");
+            if (v is null) throw new InvalidRequestException(field + "." + k, "Value is missing.");
+            NoNul(field + "." + k, v);
+            if (v.Length > 32_768) throw new InvalidRequestException(field + "." + k, "Value longer than 32768 characters.");
+        }
     }
 
     /// <summary>
