@@ -22,6 +22,7 @@ using Warden.Server.Hosting;
 using Warden.Server.Quotas;
 using Warden.Server.Storage;
 using Warden.Server.UnixSocket;
+using Warden.Sessions;
 
 namespace Warden.Server;
 
@@ -83,6 +84,19 @@ public sealed class WardenServer
     private static void AddServices(IServiceCollection services, ServerSettings settings)
     {
         services.AddHostedService<SocketPermissions>();
+        services.AddSingleton<ISessionManager>(sp => new SessionManager(sp.GetRequiredService<LinuxSandboxBackend>(), new SessionManagerOptions
+        {
+            MaxSessions = settings.Options.Sessions.MaxSessions,
+            DefaultLimits = settings.DefaultLimits,
+            DefaultIdleTtlSeconds = settings.Options.Sessions.IdleTtlSeconds,
+            DefaultMaxLifetimeSeconds = settings.Options.Sessions.MaxLifetimeSeconds,
+            MaxUploadBytes = settings.Options.Sessions.MaxUploadBytes,
+            MaxDownloadBytes = settings.Options.Sessions.MaxDownloadBytes,
+            TimeProvider = sp.GetRequiredService<TimeProvider>(),
+        }));
+        services.AddSingleton<SessionAccess>();
+        // Stopped after the run tracker has drained (cells included): ends every session and waits until each sandbox is gone.
+        services.AddHostedService<SessionShutdown>();
         services.AddSingleton<RunTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<RunTracker>());
         services.AddSingleton(sp => WardenEngine.CreateRunner(sp.GetRequiredService<LinuxSandboxBackend>(), settings.DefaultLimits));
@@ -110,6 +124,7 @@ public sealed class WardenServer
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, WardenJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(2, EvalJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(3, SessionJsonContext.Default);
         });
         services.AddOpenApi("v1", OpenApiDocument.Configure);
     }
@@ -162,6 +177,7 @@ public sealed class WardenServer
             EvaluationEndpoints.Map(endpoints);
             KeyEndpoints.Map(endpoints);
             AuditEndpoints.Map(endpoints);
+            SessionEndpoints.Map(endpoints, settings);
             endpoints.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new AuditActionAttribute("openapi"));
         });
     }

@@ -51,7 +51,7 @@ internal static class ServeCommand
             }
             PrintBanner(host, settings);
             await host.WaitForShutdownAsync(CancellationToken.None);
-            host.Dispose();
+            await ((IAsyncDisposable)host).DisposeAsync();
             return 0;
         });
         return cmd;

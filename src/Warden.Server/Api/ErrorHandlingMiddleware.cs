@@ -44,7 +44,18 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
             case InvalidRequestException i:
                 return (400, i.Code, i.Message, i.Field, null);
             case LanguageUnavailableException l:
-                return (400, l.Code, l.Message, "language", null);
+                return (400, l.Code, SystemEndpoints.WithoutHostPaths(l.Message), "language", null);
+            case Sessions.SessionNotFoundException:
+                return (404, ErrorCodes.NotFound, "No such session.", null, null);
+            case Sessions.SessionEndedException se:
+                return (409, se.Code, se.Message, null, null);
+            case Sessions.SessionLimitException sl:
+                return (429, ErrorCodes.TooManySessions, "This server has as many live sessions as it may; retry later.", null, TimeSpan.FromSeconds(5));
+            case Sessions.SessionStartException ss when ss.InnerException is null:
+                return (400, ss.Code, SystemEndpoints.WithoutHostPaths(ss.Message), "initCode", null);
+            case Sessions.SessionFileException sf:
+                return (sf.Code switch { "file-not-found" => 404, "file-too-large" => 413, "file-no-space" => 507, "file-not-empty" => 409, "file-error" => 500, _ => 400 },
+                    sf.Code, SystemEndpoints.WithoutHostPaths(sf.Message), "path", null);
             case System.Text.Json.JsonException j:
                 var w = JsonErrors.From(j);
                 return (400, w.Code, w.Message, (w as InvalidRequestException)?.Field, null);

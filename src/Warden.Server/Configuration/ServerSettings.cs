@@ -84,6 +84,12 @@ internal sealed record ServerSettings
             quotas[role] = new RoleQuota(q.RequestsPerMinute, q.ConcurrentRuns, q.LiveSessions, max);
         }
 
+        var ss = o.Sessions;
+        Range(problems, "Sessions:MaxSessions", ss.MaxSessions, 1, 100_000);
+        Range(problems, "Sessions:IdleTtlSeconds", ss.IdleTtlSeconds, 1, 86_400);
+        Range(problems, "Sessions:MaxLifetimeSeconds", ss.MaxLifetimeSeconds, 1, 86_400);
+        Range(problems, "Sessions:MaxUploadBytes", ss.MaxUploadBytes, 1024, 16L << 30);
+        Range(problems, "Sessions:MaxDownloadBytes", ss.MaxDownloadBytes, 1024, 16L << 30);
         Range(problems, "Audit:QueueCapacity", o.Audit.QueueCapacity, 16, 10_000_000);
         Range(problems, "Audit:RetentionDays", o.Audit.RetentionDays, 0, 36_500);
 

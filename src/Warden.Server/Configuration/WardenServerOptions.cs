@@ -20,6 +20,9 @@ public sealed class WardenServerOptions
     /// <summary>Per-role quotas: request rate, concurrent runs, live sessions, largest limits a key may ask for.</summary>
     public QuotasSection Quotas { get; set; } = new();
 
+    /// <summary>Stateful sessions.</summary>
+    public SessionsSection Sessions { get; set; } = new();
+
     /// <summary>The audit log.</summary>
     public AuditSection Audit { get; set; } = new();
 

@@ -12,4 +12,6 @@ internal sealed record SessionRecord
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public string? EndReason { get; init; }
+    /// <summary>The session's limits, as JSON (so that a lost session can still be described).</summary>
+    public string? LimitsJson { get; init; }
 }

@@ -67,7 +67,7 @@ internal sealed class SqliteStore : IWardenStore
                 created_at INTEGER NOT NULL, revoked_at INTEGER);
             CREATE TABLE IF NOT EXISTS sessions(
                 id TEXT PRIMARY KEY, owner TEXT NOT NULL, key_id TEXT, language TEXT NOT NULL, state TEXT NOT NULL,
-                created_at INTEGER NOT NULL, ended_at INTEGER, end_reason TEXT);
+                created_at INTEGER NOT NULL, ended_at INTEGER, end_reason TEXT, limits TEXT);
             CREATE INDEX IF NOT EXISTS sessions_owner ON sessions(owner, state);
             CREATE TABLE IF NOT EXISTS audit(
                 id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, request_id TEXT, key_id TEXT, owner TEXT, role TEXT,
@@ -244,8 +244,8 @@ internal sealed class SqliteStore : IWardenStore
         using var c = Connect();
         using var cmd = c.CreateCommand();
         cmd.CommandText = """
-            INSERT INTO sessions(id, owner, key_id, language, state, created_at, ended_at, end_reason)
-            VALUES($id, $owner, $kid, $lang, $state, $created, $ended, $reason)
+            INSERT INTO sessions(id, owner, key_id, language, state, created_at, ended_at, end_reason, limits)
+            VALUES($id, $owner, $kid, $lang, $state, $created, $ended, $reason, $limits)
             ON CONFLICT(id) DO UPDATE SET state = excluded.state, ended_at = excluded.ended_at, end_reason = excluded.end_reason
             """;
         cmd.Parameters.AddWithValue("$id", s.Id);
@@ -256,6 +256,7 @@ internal sealed class SqliteStore : IWardenStore
         cmd.Parameters.AddWithValue("$created", s.CreatedAt.ToUnixTimeMilliseconds());
         cmd.Parameters.AddWithValue("$ended", (object?)s.EndedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$reason", (object?)s.EndReason ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$limits", (object?)s.LimitsJson ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }
 
@@ -263,7 +264,7 @@ internal sealed class SqliteStore : IWardenStore
     {
         using var c = Connect();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT id, owner, key_id, language, state, created_at, ended_at, end_reason FROM sessions WHERE id = $id";
+        cmd.CommandText = "SELECT id, owner, key_id, language, state, created_at, ended_at, end_reason, limits FROM sessions WHERE id = $id";
         cmd.Parameters.AddWithValue("$id", id);
         using var r = cmd.ExecuteReader();
         return r.Read() ? ReadSession(r) : null;
@@ -276,7 +277,7 @@ internal sealed class SqliteStore : IWardenStore
         var where = new List<string>();
         if (owner is not null) { where.Add("owner = $owner"); cmd.Parameters.AddWithValue("$owner", owner); }
         if (liveOnly) where.Add("state = 'live'");
-        cmd.CommandText = "SELECT id, owner, key_id, language, state, created_at, ended_at, end_reason FROM sessions"
+        cmd.CommandText = "SELECT id, owner, key_id, language, state, created_at, ended_at, end_reason, limits FROM sessions"
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY created_at DESC LIMIT 1000";
         using var r = cmd.ExecuteReader();
         var list = new List<SessionRecord>();
@@ -303,6 +304,7 @@ internal sealed class SqliteStore : IWardenStore
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
         EndedAt = r.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
         EndReason = Str(r, 7),
+        LimitsJson = Str(r, 8),
     };
 
     private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
