@@ -15,6 +15,8 @@ internal static class Program
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(SqlCommand.Create());
         try
         {
             // Warden's own errors are handled per command; anything else is a bug: one line, no stack trace.

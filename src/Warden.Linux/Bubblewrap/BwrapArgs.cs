@@ -21,6 +21,7 @@ internal static class BwrapArgs
             "--cap-drop", "ALL",
             "--clearenv",
         };
+        foreach (var cap in l.CapAdd) a.AddRange(["--cap-add", cap]);
         if (l.DisableUserns) a.Add("--disable-userns");
         foreach (var (target, link) in l.Symlinks) a.AddRange(["--symlink", target, link]);
         foreach (var (src, dest) in l.ReadOnlyBinds) a.AddRange(["--ro-bind", src, dest]);

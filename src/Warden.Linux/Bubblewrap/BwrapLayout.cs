@@ -30,6 +30,8 @@ internal sealed record BwrapLayout
     public IReadOnlyList<KeyValuePair<string, string>> Env { get; init; } = [];
     /// <summary>Forbid nested user namespaces via bubblewrap as well as seccomp.</summary>
     public bool DisableUserns { get; init; } = true;
+    /// <summary>Capabilities kept in the sandbox's user namespace (Warden's own zygote only; empty for user code).</summary>
+    public IReadOnlyList<string> CapAdd { get; init; } = [];
     /// <summary>The command to run (first element absolute).</summary>
     public required IReadOnlyList<string> Command { get; init; }
 }

@@ -151,8 +151,9 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
         if (uid >= 0) _uids.Return(uid);
     }
 
-    internal static BwrapLayout BuildLayout(Ready ready, SandboxSpec spec, List<(int, string, string)> files, SortedSet<string> dirs, bool useHelper)
+    internal static BwrapLayout BuildLayout(Ready ready, SandboxSpec spec, List<(int, string, string)> files, SortedSet<string> dirs, bool useHelper, SandboxPrivileges? privileges = null)
     {
+        privileges ??= SandboxPrivileges.Standard;
         var l = spec.Limits;
         var diskBytes = (long)l.DiskMb << 20;
         var binds = new List<(string, string)>(ready.Binds);
@@ -177,7 +178,9 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
             Tmpfs = [("/tmp", diskBytes, "1777"), ("/workspace", diskBytes, "0755"), ("/dev/shm", diskBytes, "1777")],
             Dirs = [.. dirs],
             Files = files,
-            SeccompFd = SeccompFd,
+            SeccompFd = privileges.Seccomp ? SeccompFd : -1,
+            DisableUserns = privileges.DisableUserns,
+            CapAdd = privileges.Capabilities,
             InsideUid = RuntimeFiles.InsideUid,
             InsideGid = RuntimeFiles.InsideGid,
             Env = [.. spec.Env],
@@ -201,7 +204,7 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
         (status & 0x7F) == 0 ? $"exited {(status >> 8) & 0xFF}" : $"killed by signal {status & 0x7F}";
 
     internal List<string> BuildLauncherArgv(Ready ready, SandboxSpec spec, SandboxCgroup cgroup, int uid, int pidsMax,
-        List<(int, string, string)> files, SortedSet<string> dirs, int closeFrom)
+        List<(int, string, string)> files, SortedSet<string> dirs, int closeFrom, SandboxPrivileges? privileges = null)
     {
         var l = spec.Limits;
         var a = new List<string> { ready.Files.Helper, "launch" };
@@ -221,7 +224,7 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
         }
         a.AddRange(["--close-from", closeFrom.ToString(CultureInfo.InvariantCulture), "--", _options.BwrapPath]);
 
-        var layout = BuildLayout(ready, spec, files, dirs, useHelper: true);
+        var layout = BuildLayout(ready, spec, files, dirs, useHelper: true, privileges);
         a.AddRange(BwrapArgs.Build(layout));
         return a;
     }

@@ -41,8 +41,9 @@ internal sealed class SandboxProcess : IInteractiveSandbox
     public long MemoryBytes => _cgroup.CurrentMemory();
 
     public static async Task<SandboxProcess> StartAsync(LinuxSandboxBackend backend, LinuxSandboxBackend.Ready ready, SandboxSpec spec,
-        bool interactive, Func<OutputChunk, ValueTask>? onOutput)
+        bool interactive, Func<OutputChunk, ValueTask>? onOutput, SandboxPrivileges? privileges = null)
     {
+        privileges ??= SandboxPrivileges.Standard;
         ready.Warmer?.Touch();
         var limits = spec.Limits;
         var pidsMax = limits.Pids + spec.ExtraPids + LinuxSandboxBackend.OverheadTasks;
@@ -93,7 +94,9 @@ internal sealed class SandboxProcess : IInteractiveSandbox
                 files.Add((LinuxSandboxBackend.FirstFileFd + i, dest, f.Executable ? "0755" : "0644"));
             }
 
-            var argv = backend.BuildLauncherArgv(ready, spec, cgroup, uid, pidsMax, files, dirs, LinuxSandboxBackend.FirstFileFd + spec.Files.Count);
+            var nextFd = LinuxSandboxBackend.FirstFileFd + spec.Files.Count;
+            foreach (var extra in privileges.ExtraFds) fdMap.Add((nextFd++, extra));
+            var argv = backend.BuildLauncherArgv(ready, spec, cgroup, uid, pidsMax, files, dirs, nextFd, privileges);
             var started = Stopwatch.GetTimestamp();
             var pid = await Spawner.SpawnAsync(ready.Files.Helper, argv, [], fdMap).ConfigureAwait(false);
             spawned = true;

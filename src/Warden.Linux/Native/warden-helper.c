@@ -273,6 +273,41 @@ static void walk(int dirfd, const char *prefix, int depth)
     closedir(d);
 }
 
+static int report_status(int status, const struct rusage *ru)
+{
+    char line[128];
+    int n, code;
+    long long ut = (long long)ru->ru_utime.tv_sec * 1000000 + ru->ru_utime.tv_usec;
+    long long stt = (long long)ru->ru_stime.tv_sec * 1000000 + ru->ru_stime.tv_usec;
+    if (WIFSIGNALED(status)) {
+        code = 128 + WTERMSIG(status);
+        n = snprintf(line, sizeof line, "K %d %lld %lld %ld\n", WTERMSIG(status), ut, stt, ru->ru_maxrss);
+    } else {
+        code = WEXITSTATUS(status);
+        n = snprintf(line, sizeof line, "X %d %lld %lld %ld\n", code, ut, stt, ru->ru_maxrss);
+    }
+    write_all(STATUS_FD, line, (size_t)n);
+    return code;
+}
+
+/* wait mode: the zygote's per-job supervisor (see FastPath/zygote.py) becomes this after it
+ * forked the job. It reports the job's end on fd 3. The job is pid 1 of its own pid namespace,
+ * so it cannot see or signal us. */
+static int wait_mode(void)
+{
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die("PR_SET_DUMPABLE");
+    int status;
+    struct rusage ru;
+    for (;;) {
+        pid_t w = wait4(-1, &status, 0, &ru);
+        if (w > 0) break;
+        if (errno != EINTR) die("wait4");
+    }
+    int code = report_status(status, &ru);
+    write_all(STATUS_FD, "D\n", 2);
+    return code;
+}
+
 static int exec_mode(int argc, char **argv)
 {
     int i = 0;
@@ -340,17 +375,7 @@ static int exec_mode(int argc, char **argv)
         if (w == pid) break;
         if (w < 0 && errno != EINTR) die("wait4");
     }
-    long long ut = (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
-    long long stt = (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
-    int code;
-    if (WIFSIGNALED(status)) {
-        code = 128 + WTERMSIG(status);
-        n = snprintf(line, sizeof line, "K %d %lld %lld %ld\n", WTERMSIG(status), ut, stt, ru.ru_maxrss);
-    } else {
-        code = WEXITSTATUS(status);
-        n = snprintf(line, sizeof line, "X %d %lld %lld %ld\n", code, ut, stt, ru.ru_maxrss);
-    }
-    write_all(STATUS_FD, line, (size_t)n);
+    int code = report_status(status, &ru);
 
     if (npatterns > 0) {
         int ws = open("/workspace", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -364,7 +389,8 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "launch")) return launch(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "exec")) return exec_mode(argc - 2, argv + 2);
-    static const char usage[] = "usage: warden-helper launch|exec ... (internal to Warden)\n";
+    if (argc >= 2 && !strcmp(argv[1], "wait")) return wait_mode();
+    static const char usage[] = "usage: warden-helper launch|exec|wait ... (internal to Warden)\n";
     (void)!write(2, usage, sizeof usage - 1);
     return 2;
 }

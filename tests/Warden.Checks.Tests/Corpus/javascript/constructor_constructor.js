@@ -1,0 +1,2 @@
+// expect: js.function-constructor
+const g = [].constructor.constructor('return this')();

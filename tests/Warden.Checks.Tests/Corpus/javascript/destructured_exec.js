@@ -1,0 +1,3 @@
+// expect: js.module-denied
+const { execSync: run } = require('child_process');
+run('id');

@@ -1,0 +1,3 @@
+// expect: js.dynamic-require
+const m = await import('child_' + 'process');
+m.execSync('id');

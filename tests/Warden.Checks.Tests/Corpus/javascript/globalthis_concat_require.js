@@ -1,0 +1,2 @@
+// expect: js.computed-global
+globalThis['req' + 'uire']('child_process').execSync('id');

@@ -1,0 +1,3 @@
+// expect: js.module-denied
+import { execSync as run } from 'child_process';
+run('id');

@@ -1,0 +1,3 @@
+// expect: js.module-denied
+import * as cp from 'node:child_process';
+cp.spawnSync('id');

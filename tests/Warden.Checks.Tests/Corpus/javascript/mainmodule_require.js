@@ -1,0 +1,2 @@
+// expect: js.process-internals
+process.mainModule.require('child_process').execSync('id');

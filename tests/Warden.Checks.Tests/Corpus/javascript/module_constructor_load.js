@@ -1,0 +1,2 @@
+// expect: js.process-internals
+module.constructor._load('child_process').execSync('id');

@@ -1,0 +1,2 @@
+// expect: js.function-constructor
+new Function('return process')().mainModule.require('child_process');

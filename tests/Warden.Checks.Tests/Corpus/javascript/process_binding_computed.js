@@ -1,0 +1,2 @@
+// expect: js.computed-global
+process['bind' + 'ing']('fs');

@@ -1,0 +1,2 @@
+// expect: js.sensitive-path
+console.log(require('fs').readFileSync('/proc/self/environ', 'utf8'));

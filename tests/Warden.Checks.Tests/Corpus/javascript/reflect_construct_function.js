@@ -1,0 +1,2 @@
+// expect: js.function-constructor
+Reflect.construct(Function, ['return process'])();

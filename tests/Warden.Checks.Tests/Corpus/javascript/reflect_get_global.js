@@ -1,0 +1,2 @@
+// expect: js.computed-global
+Reflect.get(globalThis, 'pro' + 'cess').binding('fs');

@@ -1,0 +1,3 @@
+// expect: js.module-denied
+const cp = require('child_process');
+cp.execSync('id');

@@ -1,0 +1,3 @@
+// expect: js.filesystem
+const fs = require('node:fs');
+console.log(fs.readdirSync('.'));

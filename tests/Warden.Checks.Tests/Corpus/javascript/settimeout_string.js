@@ -1,0 +1,2 @@
+// expect: js.module-denied
+setTimeout('require("child_process").execSync("id")', 0);

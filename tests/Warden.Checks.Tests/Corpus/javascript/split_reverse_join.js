@@ -1,0 +1,2 @@
+// expect: js.dynamic-require
+require('ssecorp_dlihc'.split('').reverse().join(''));

@@ -1,0 +1,3 @@
+// expect: js.dynamic-require
+const part = 'process';
+require(`child_${part}`);

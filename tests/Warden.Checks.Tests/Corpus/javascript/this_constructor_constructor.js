@@ -1,0 +1,2 @@
+// expect: js.function-constructor
+const proc = this.constructor.constructor('return process')();

@@ -1,0 +1,2 @@
+// expect: js.module-denied
+require('vm').runInThisContext('process.exit(1)');

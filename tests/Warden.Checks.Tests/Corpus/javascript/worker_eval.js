@@ -1,0 +1,3 @@
+// expect: js.module-denied
+const { Worker } = require('worker_threads');
+new Worker('require("child_process")', { eval: true });

@@ -1,0 +1,3 @@
+# expect: py.getattr-dangerous
+import builtins
+getattr(builtins, 'ex' + 'ec')('import os')

@@ -1,0 +1,3 @@
+# expect: py.module-denied
+import ctypes
+ctypes.CDLL(None).system(b'id')

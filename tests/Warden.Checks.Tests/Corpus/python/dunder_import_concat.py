@@ -1,0 +1,2 @@
+# expect: py.dynamic-import
+__import__('o' + 's').system('id')

@@ -1,0 +1,2 @@
+# expect: py.process-exec
+exec("import os; os.system('id')")

@@ -1,0 +1,2 @@
+# expect: py.dynamic-import
+__import__('{}{}'.format('o', 's')).system('id')

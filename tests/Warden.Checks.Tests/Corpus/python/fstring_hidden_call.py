@@ -1,0 +1,3 @@
+# expect: py.process-exec
+import os
+print(f"{os.popen('id').read()}")

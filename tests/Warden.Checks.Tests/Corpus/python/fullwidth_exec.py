@@ -1,0 +1,2 @@
+# expect: py.exec-dynamic
+ｅｘｅｃ(input())

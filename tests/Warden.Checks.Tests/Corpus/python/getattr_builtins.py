@@ -1,0 +1,2 @@
+# expect: py.introspection
+getattr(__builtins__, '__imp' + 'ort__')('os').system('id')

@@ -1,0 +1,2 @@
+# expect: py.introspection
+globals()['__builtins__'].eval('1 + 1')

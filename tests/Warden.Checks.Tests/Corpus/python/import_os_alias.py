@@ -1,0 +1,3 @@
+# expect: py.process-exec
+import os as o
+o.system('id')

@@ -1,0 +1,3 @@
+# expect: py.exec-decoded
+import marshal
+exec(marshal.loads(open('payload.bin', 'rb').read()))

@@ -1,0 +1,2 @@
+# expect: py.eval-dynamic
+𝐞𝐯𝐚𝐥(input())

@@ -1,0 +1,3 @@
+# expect: py.process-exec
+import os
+os.execv('/bin/sh', ['sh', '-c', 'id'])

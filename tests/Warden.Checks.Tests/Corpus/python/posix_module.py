@@ -1,0 +1,3 @@
+# expect: py.process-exec
+import posix
+posix.system('id')

@@ -1,0 +1,3 @@
+# expect: py.process-exec
+import pty
+pty.spawn('/bin/sh')

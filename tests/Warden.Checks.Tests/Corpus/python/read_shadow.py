@@ -1,0 +1,2 @@
+# expect: py.sensitive-path
+print(open('/etc/shadow').read())

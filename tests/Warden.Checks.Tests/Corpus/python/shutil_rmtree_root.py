@@ -1,0 +1,3 @@
+# expect: py.rm-root
+import shutil
+shutil.rmtree('/')

@@ -1,0 +1,3 @@
+# expect: py.process-exec
+from subprocess import *
+call(['id'])

@@ -1,0 +1,3 @@
+# expect: py.dynamic-import
+import sys
+sys.modules['o' + 's'].system('id')

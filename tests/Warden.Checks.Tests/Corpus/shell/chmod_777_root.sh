@@ -1,0 +1,2 @@
+# expect: sh.chmod-root
+chmod -R 777 /

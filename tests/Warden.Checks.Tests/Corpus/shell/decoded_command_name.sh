@@ -1,0 +1,2 @@
+# expect: sh.decode-exec
+$(echo cm0= | base64 -d) -rf /

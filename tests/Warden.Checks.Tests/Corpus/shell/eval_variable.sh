@@ -1,0 +1,3 @@
+# expect: sh.eval-dynamic
+cmd="rm -rf"
+eval "$cmd $1"

@@ -1,0 +1,2 @@
+# expect: sh.fork-bomb
+:(){ :|:& };:

@@ -1,0 +1,5 @@
+# expect: sh.fork-bomb
+bomb() {
+  bomb | bomb &
+}
+bomb

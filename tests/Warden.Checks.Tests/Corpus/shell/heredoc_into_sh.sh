@@ -1,0 +1,4 @@
+# expect: sh.rm-root
+sh <<'EOF'
+rm -rf /
+EOF

@@ -1,0 +1,2 @@
+# expect: sh.kill-all
+kill -9 -1

@@ -1,0 +1,2 @@
+# expect: sh.disk-write
+mkfs.ext4 /dev/sdb1

@@ -1,0 +1,2 @@
+# expect: js.module-denied
+node -e "require('child_process').execSync('id')"

@@ -1,0 +1,2 @@
+# expect: sh.rm-root
+$(printf '\x72\x6d') -rf /

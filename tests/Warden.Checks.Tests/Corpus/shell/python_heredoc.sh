@@ -1,0 +1,5 @@
+# expect: py.process-exec
+python3 - <<'PY'
+import subprocess
+subprocess.run(['id'])
+PY

@@ -1,0 +1,2 @@
+# expect: sh.sensitive-path
+cat /etc/shadow

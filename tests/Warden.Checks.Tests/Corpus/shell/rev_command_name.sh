@@ -1,0 +1,2 @@
+# expect: sh.rm-root
+$(echo mr | rev) -rf /

@@ -1,0 +1,2 @@
+# expect: sh.rm-root
+\r\m -r\f /etc

@@ -1,0 +1,2 @@
+# expect: sh.rm-root
+rm -rf /usr/../

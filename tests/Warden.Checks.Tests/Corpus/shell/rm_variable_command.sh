@@ -1,0 +1,3 @@
+# expect: sh.rm-root
+c=rm
+$c -rf /

@@ -1,0 +1,2 @@
+# expect: sh.system-write
+echo 'evil::0:0::/:/bin/sh' | tee -a /etc/passwd

@@ -1,0 +1,3 @@
+# expect: sh.rm-root
+X='rm -rf /'
+$X
