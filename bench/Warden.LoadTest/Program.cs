@@ -6,8 +6,8 @@ using System.Net.Sockets;
 using System.Text;
 using Warden.LoadTest;
 
-// A bounded load test of `warden serve` on loopback: N clients (one user key each) for S seconds,
-// mixing synchronous runs, streamed runs and (when the server has them) session cells. The server
+// A bounded load test of `warden serve` on loopback: N clients (one user key each, one session
+// each) for S seconds, mixing synchronous runs, streamed runs and session cells. The server
 // is the real CLI in its own process, so that its memory can be read; results go to bench/results/.
 // Two identical rounds by default, so that memory after the second can be compared with the first.
 //   dotnet run -c Release --project bench/Warden.LoadTest -- [--clients 50] [--seconds 30] [--rounds 2] [--out DIR]
@@ -30,7 +30,7 @@ try
 {
     await server.WaitHealthyAsync(baseUri, TimeSpan.FromMinutes(5));
     using var warm = Client(baseUri, keys[0]);
-    for (var i = 0; i < 20; i++) await Workload.RunOnceAsync(warm, i, marker);
+    for (var i = 0; i < 20; i++) await Workload.RunOnceAsync(warm, i, marker, null);
     await Task.Delay(2000);
     var rssBefore = server.RssKb();
     var loadBefore = Report.LoadAverage();
@@ -43,8 +43,11 @@ try
         var tasks = keys.Select((key, i) => Task.Run(async () =>
         {
             using var c = Client(baseUri, key);
+            var (opened, session) = await Workload.OpenSessionAsync(c, marker);
+            roundResults.Add(opened);
             for (var n = i; !stop.IsCancellationRequested; n += clients)
-                roundResults.Add(await Workload.RunOnceAsync(c, n, marker));
+                roundResults.Add(await Workload.RunOnceAsync(c, n, marker, session));
+            if (session is not null) roundResults.Add(await Workload.CloseSessionAsync(c, session));
         })).ToList();
         await Task.WhenAll(tasks);
         var elapsed = sw.Elapsed;
@@ -84,7 +87,7 @@ try
     var file = Path.Combine(outDir, $"server-load-{DateTime.UtcNow:yyyy-MM-dd}.md");
     await File.WriteAllTextAsync(file, report);
     Console.Error.WriteLine("load: wrote " + file);
-    return results.ServerErrors == 0 && audit.Total == results.Count + 20 && rounds.All(r => r.SandboxesIdle == 0) && leftoverProcesses.Count == 0 && leftoverCgroups == 0 ? 0 : 1;
+    return results.ServerErrors == 0 && audit.Total == results.Count + 20 && results.All.All(r => r.Ok) && rounds.All(r => r.SandboxesIdle == 0) && leftoverProcesses.Count == 0 && leftoverCgroups == 0 ? 0 : 1;
 }
 finally
 {
