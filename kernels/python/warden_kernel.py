@@ -180,6 +180,8 @@ def _pump():
 
 def _drain_output(timeout=1.0):
     """Waits until everything written to fd 1 and 2 so far has been forwarded."""
+    if _st.forked:
+        return  # a fork has no forwarding thread (and its locks may be held by threads that are gone)
     for s in _our_streams:
         try:
             s.flush()
@@ -494,6 +496,7 @@ def _oserror(e, what):
 def _open_dir(parts, create=False):
     """An fd of the directory /workspace/<parts>, walked one component at a time, never through a link."""
     fd = os.open(WORKSPACE, _DIR_FLAGS)
+    i = 0
     try:
         for i, p in enumerate(parts):
             try:
@@ -510,8 +513,16 @@ def _open_dir(parts, create=False):
             fd = nfd
         return fd
     except OSError as e:
+        err = _oserror(e, "/".join(parts) or "the workspace")
+        if e.errno in (errno.ENOTDIR, errno.ELOOP) and i < len(parts):
+            # O_DIRECTORY|O_NOFOLLOW on a link fails with ENOTDIR: say which it was.
+            try:
+                if _stat.S_ISLNK(os.stat(parts[i], dir_fd=fd, follow_symlinks=False).st_mode):
+                    err = FileError("symlink", "%s is a symbolic link; links are never followed." % "/".join(parts[: i + 1]))
+            except OSError:
+                pass
         os.close(fd)
-        raise _oserror(e, "/".join(parts) or "the workspace")
+        raise err
     except BaseException:
         os.close(fd)
         raise
@@ -965,6 +976,8 @@ def run_cell(req):
             _st.in_cell = False
     except BaseException as e:
         _st.in_cell = False
+        if _st.forked:
+            os._exit(1)
         status = "error"
         reason = "interrupted" if isinstance(e, KeyboardInterrupt) else "exception"
         try:
@@ -991,6 +1004,15 @@ def restart():
         os.kill(-1, signal.SIGKILL)
     except OSError:
         pass
+    # Reap our own children now (they are dying), so no zombie outlives the kernel that made it.
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            time.sleep(0.005)
     os.dup2(_PROTO_IN, 0)
     os.dup2(_PROTO_OUT, 1)
     os.dup2(_STDERR, 2)

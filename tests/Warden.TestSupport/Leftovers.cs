@@ -32,6 +32,10 @@ public static class Leftovers
         return found;
     }
 
+    /// <summary>Sandbox cgroups of <paramref name="backend"/> that exist right now (one per live sandbox).</summary>
+    public static int LiveCgroups(LinuxSandboxBackend backend) =>
+        backend.HostCgroupLeftovers().Select(Path.GetFileName).Distinct(StringComparer.Ordinal).Count(); // one directory per v1 hierarchy
+
     /// <summary>
     /// Asserts no process, cgroup or temporary file is left of runs of <paramref name="backend"/>.
     /// (The engine creates nothing per run on disk — inputs are memfds — so the runtime

@@ -38,6 +38,13 @@ internal sealed class SessionHarness : IAsyncDisposable
     /// <summary>Asserts nothing of this harness's sessions is left on the host.</summary>
     public void AssertNothingLeft() => Leftovers.AssertNone(_engine.Backend, Marker);
 
+    /// <summary>Asserts that exactly <paramref name="live"/> sessions still have a sandbox (one cgroup each) and that ended ones left nothing.</summary>
+    public void AssertNothingLeftBut(int live)
+    {
+        Assert.Equal(live, Manager.List().Count(s => s.State is SessionState.Idle or SessionState.Busy));
+        Assert.Equal(live, Leftovers.LiveCgroups(_engine.Backend));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Manager.DisposeAsync();
