@@ -119,14 +119,7 @@ namespace Warden.LoadTest
 {
     internal static class Repo
     {
-        public static string Root
-        {
-            get
-            {
-                var d = AppContext.BaseDirectory;
-                while (d is not null && !File.Exists(Path.Combine(d, "Warden.slnx"))) d = Path.GetDirectoryName(d);
-                return d ?? Directory.GetCurrentDirectory();
-            }
-        }
+        /// <summary>The clone this program was built in (its output lies under bench/Warden.LoadTest/bin).</summary>
+        public static string Root { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
     }
 }

@@ -72,10 +72,8 @@ internal static class SessionEndpoints
 
         s.MapPost("/{id}/interrupt", async (HttpContext c, string id, SessionAccess access, ISessionManager sessions) =>
             {
-                Target(c, id);
-                var p = Responses.Principal(c);
-                access.EnsureVisible(p, id);
-                await sessions.InterruptAsync(id, SessionAccess.Filter(p), c.RequestAborted).ConfigureAwait(false);
+                var (_, owner) = Open(c, id, access);
+                await sessions.InterruptAsync(id, owner, c.RequestAborted).ConfigureAwait(false);
                 c.Response.StatusCode = 204;
             })
             .WithName("InterruptSession").WithSummary("Interrupt the running cell (KeyboardInterrupt); the session keeps its state")
@@ -84,10 +82,8 @@ internal static class SessionEndpoints
 
         s.MapPost("/{id}/restart", async (HttpContext c, string id, SessionAccess access, ISessionManager sessions) =>
             {
-                Target(c, id);
-                var p = Responses.Principal(c);
-                access.EnsureVisible(p, id);
-                var info = await sessions.RestartAsync(id, SessionAccess.Filter(p), c.RequestAborted).ConfigureAwait(false);
+                var (_, owner) = Open(c, id, access);
+                var info = await sessions.RestartAsync(id, owner, c.RequestAborted).ConfigureAwait(false);
                 await Responses.JsonAsync(c, 200, info, SessionJsonTypes.Info).ConfigureAwait(false);
             })
             .WithName("RestartSession").WithSummary("Restart the kernel: state cleared, sandbox, limits and files kept")
@@ -103,10 +99,8 @@ internal static class SessionEndpoints
 
         s.MapGet("/{id}/files", async (HttpContext c, string id, string? path, bool? recursive, SessionAccess access, ISessionManager sessions) =>
             {
-                Target(c, id);
-                var p = Responses.Principal(c);
-                access.EnsureVisible(p, id);
-                var list = await sessions.ListFilesAsync(id, SessionAccess.Filter(p), path, recursive ?? false, c.RequestAborted).ConfigureAwait(false);
+                var (_, owner) = Open(c, id, access);
+                var list = await sessions.ListFilesAsync(id, owner, path, recursive ?? false, c.RequestAborted).ConfigureAwait(false);
                 await Responses.JsonAsync(c, 200, list.ToList(), SessionJsonTypes.FileList).ConfigureAwait(false);
             })
             .WithName("ListSessionFiles").WithSummary("List a directory of the workspace (?path=, ?recursive=true); links are listed, never followed")
@@ -127,10 +121,8 @@ internal static class SessionEndpoints
 
         s.MapDelete("/{id}/files/{**path}", async (HttpContext c, string id, string path, bool? recursive, SessionAccess access, ISessionManager sessions) =>
             {
-                Target(c, id);
-                var p = Responses.Principal(c);
-                access.EnsureVisible(p, id);
-                await sessions.DeleteFileAsync(id, SessionAccess.Filter(p), FilePath(path), recursive ?? false, c.RequestAborted).ConfigureAwait(false);
+                var (_, owner) = Open(c, id, access);
+                await sessions.DeleteFileAsync(id, owner, FilePath(path), recursive ?? false, c.RequestAborted).ConfigureAwait(false);
                 c.Response.StatusCode = 204;
             })
             .WithName("DeleteSessionFile").WithSummary("Delete a file, a link (not its target) or a directory (?recursive=true when not empty)")
@@ -146,18 +138,25 @@ internal static class SessionEndpoints
         if (AuditEntry.Of(c) is { } a) a.Target = KeyEndpoints.Clip(id);
     }
 
-    private static async Task ExecuteAsync(HttpContext c, string id, SessionAccess access, ISessionManager sessions, RunQuota quota, RunTracker tracker, ServerSettings cfg)
+    // Audits the target, and answers 404 (or 409 for a session lost in a restart) before anything is done to a session the caller cannot see.
+    private static (Auth.WardenPrincipal Principal, string? Owner) Open(HttpContext c, string id, SessionAccess access)
     {
         Target(c, id);
         var p = Responses.Principal(c);
+        access.EnsureVisible(p, id);
+        return (p, SessionAccess.Filter(p));
+    }
+
+    private static async Task ExecuteAsync(HttpContext c, string id, SessionAccess access, ISessionManager sessions, RunQuota quota, RunTracker tracker, ServerSettings cfg)
+    {
+        var (p, owner) = Open(c, id, access);
         var req = await JsonBody.ReadAsync(c, SessionJsonTypes.CellRequest).ConfigureAwait(false);
         var audit = AuditEntry.Of(c);
         if (audit is not null && cfg.Options.Audit.KeepCode) audit.Code = req.Code;
         if (req.TimeoutMs is { } t) quota.Resolve(p, new Policy.LimitsRequest { TimeoutMs = t });
-        access.EnsureVisible(p, id);
         var format = StreamFormats.Negotiate(c.Request);
         using var run = tracker.Begin(c.RequestAborted);
-        await StreamOrAnswerAsync(c, format, run, sessions.ExecuteAsync(id, SessionAccess.Filter(p), req, run.Token),
+        await StreamOrAnswerAsync(c, format, run, sessions.ExecuteAsync(id, owner, req, run.Token),
             e => e switch { CellCompletedEvent done => done.Result, _ => null },
             r => { if (audit is not null) audit.Reason = r.Status == CellStatus.Ok ? "ok" : JsonNamingPolicy.KebabCaseLower.ConvertName((r.Reason ?? default).ToString()); },
             SessionJsonTypes.CellEvent, SessionJsonTypes.CellResult, e => e is CellCompletedEvent ? "completed" : "output").ConfigureAwait(false);
@@ -165,16 +164,14 @@ internal static class SessionEndpoints
 
     private static async Task CommandAsync(HttpContext c, string id, SessionAccess access, ISessionManager sessions, RunQuota quota, RunTracker tracker, ServerSettings cfg)
     {
-        Target(c, id);
-        var p = Responses.Principal(c);
+        var (p, owner) = Open(c, id, access);
         var req = await JsonBody.ReadAsync(c, SessionJsonTypes.CommandRequest).ConfigureAwait(false);
         var audit = AuditEntry.Of(c);
         if (audit is not null && cfg.Options.Audit.KeepCode) audit.Code = req.Command ?? string.Join(' ', req.Argv ?? []);
         if (req.TimeoutMs is { } t) quota.Resolve(p, new Policy.LimitsRequest { TimeoutMs = t });
-        access.EnsureVisible(p, id);
         var format = StreamFormats.Negotiate(c.Request);
         using var run = tracker.Begin(c.RequestAborted);
-        await StreamOrAnswerAsync(c, format, run, sessions.RunCommandAsync(id, SessionAccess.Filter(p), req, run.Token),
+        await StreamOrAnswerAsync(c, format, run, sessions.RunCommandAsync(id, owner, req, run.Token),
             e => e switch { CommandCompletedEvent done => done.Result, _ => null },
             r => { if (audit is not null) audit.Reason = JsonNamingPolicy.KebabCaseLower.ConvertName(r.Reason.ToString()); },
             SessionJsonTypes.CommandEvent, SessionJsonTypes.CommandResult, e => e is CommandCompletedEvent ? "completed" : "output").ConfigureAwait(false);
@@ -211,10 +208,8 @@ internal static class SessionEndpoints
 
     private static async Task DownloadAsync(HttpContext c, string id, string path, SessionAccess access, ISessionManager sessions)
     {
-        Target(c, id);
-        var p = Responses.Principal(c);
-        access.EnsureVisible(p, id);
-        await using var download = await sessions.DownloadAsync(id, SessionAccess.Filter(p), FilePath(path), c.RequestAborted).ConfigureAwait(false);
+        var (_, owner) = Open(c, id, access);
+        await using var download = await sessions.DownloadAsync(id, owner, FilePath(path), c.RequestAborted).ConfigureAwait(false);
         c.Response.StatusCode = 200;
         c.Response.ContentType = "application/octet-stream";
         c.Response.ContentLength = download.Entry.Size;
@@ -224,13 +219,11 @@ internal static class SessionEndpoints
 
     private static async Task UploadAsync(HttpContext c, string id, string path, SessionAccess access, ISessionManager sessions)
     {
-        Target(c, id);
-        var p = Responses.Principal(c);
-        access.EnsureVisible(p, id);
+        var (_, owner) = Open(c, id, access);
         var limit = BodyLimit.Of(c);
         if (c.Request.ContentLength is { } length && length > limit) throw LimitedReadStream.TooLarge(limit);
         await using var body = new LimitedReadStream(c.Request.Body, limit);
-        var entry = await sessions.UploadAsync(id, SessionAccess.Filter(p), FilePath(path), body, c.RequestAborted).ConfigureAwait(false);
+        var entry = await sessions.UploadAsync(id, owner, FilePath(path), body, c.RequestAborted).ConfigureAwait(false);
         await Responses.JsonAsync(c, 201, entry, SessionJsonTypes.File).ConfigureAwait(false);
     }
 }

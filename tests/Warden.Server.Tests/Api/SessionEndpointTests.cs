@@ -19,6 +19,20 @@ public sealed class SessionEndpointTests(SharedServer server)
         return body.GetProperty("id").GetString()!;
     }
 
+    // Runs the body against a fresh session of the client's, and deletes the session whatever happens.
+    private async Task WithSessionAsync(HttpClient c, Func<string, Task> body)
+    {
+        var id = await CreateAsync(c);
+        try
+        {
+            await body(id);
+        }
+        finally
+        {
+            await c.DeleteAsync($"/v1/sessions/{id}");
+        }
+    }
+
     private static async Task<JsonElement> ExecuteAsync(HttpClient c, string id, string code)
     {
         using var r = await c.PostAsync($"/v1/sessions/{id}/execute", WardenTestHost.Json(JsonSerializer.Serialize(new { code })));
@@ -83,8 +97,7 @@ public sealed class SessionEndpointTests(SharedServer server)
     public async Task Cell_StreamedAsNdjson_YieldsOutputsThenTheResult()
     {
         using var alice = Host.Client(Host.AliceKey);
-        var id = await CreateAsync(alice);
-        try
+        await WithSessionAsync(alice, async id =>
         {
             using var req = new HttpRequestMessage(HttpMethod.Post, $"/v1/sessions/{id}/execute") { Content = WardenTestHost.Json("""{"code": "print('a')\n1 + 1"}""") };
             req.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/x-ndjson"));
@@ -94,19 +107,14 @@ public sealed class SessionEndpointTests(SharedServer server)
             var done = lines[^1];
             Assert.Equal("completed", done.GetProperty("type").GetString());
             Assert.Contains(done.GetProperty("result").GetProperty("outputs").EnumerateArray(), o => o.GetProperty("outputType").GetString() == "execute_result");
-        }
-        finally
-        {
-            await alice.DeleteAsync($"/v1/sessions/{id}");
-        }
+        });
     }
 
     [Fact]
     public async Task Cell_ClientGoesAway_InterruptsTheCell_AndTheSessionLivesOn()
     {
         using var alice = Host.Client(Host.AliceKey);
-        var id = await CreateAsync(alice);
-        try
+        await WithSessionAsync(alice, async id =>
         {
             using (var c = Host.Client(Host.AliceKey))
             {
@@ -120,19 +128,14 @@ public sealed class SessionEndpointTests(SharedServer server)
                 JsonDocument.Parse(alice.GetStringAsync($"/v1/sessions/{id}").GetAwaiter().GetResult()).RootElement.GetProperty("state").GetString() == "idle",
                 TimeSpan.FromSeconds(15), "the cell kept running after its client left");
             Assert.Equal("ok\n", Text(await ExecuteAsync(alice, id, "print('ok')")));
-        }
-        finally
-        {
-            await alice.DeleteAsync($"/v1/sessions/{id}");
-        }
+        });
     }
 
     [Fact]
     public async Task AnotherOwnersSession_Is404_ItsReaderMayOnlyLook_AndAdminSeesIt()
     {
         using var alice = Host.Client(Host.AliceKey);
-        var id = await CreateAsync(alice);
-        try
+        await WithSessionAsync(alice, async id =>
         {
             using var bob = Host.Client(Host.BobKey);
             await Http.ErrorAsync(await bob.GetAsync($"/v1/sessions/{id}"), HttpStatusCode.NotFound, "not-found");
@@ -159,11 +162,7 @@ public sealed class SessionEndpointTests(SharedServer server)
             using var admin = Host.Client(Host.AdminKey);
             Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/v1/sessions/{id}")).StatusCode);
             Assert.Contains(id, await admin.GetStringAsync("/v1/sessions"));
-        }
-        finally
-        {
-            await alice.DeleteAsync($"/v1/sessions/{id}");
-        }
+        });
     }
 
     [Theory]
@@ -181,8 +180,7 @@ public sealed class SessionEndpointTests(SharedServer server)
     public async Task FilesApi_NeverLeavesTheWorkspace(string method, string relative)
     {
         using var alice = Host.Client(Host.AliceKey);
-        var id = await CreateAsync(alice);
-        try
+        await WithSessionAsync(alice, async id =>
         {
             using var mk = await alice.PostAsync($"/v1/sessions/{id}/commands", WardenTestHost.Json("""{"command": "ln -s /etc/passwd link-to-passwd && ln -s /etc link-dir"}"""));
             Assert.Equal(HttpStatusCode.OK, mk.StatusCode);
@@ -195,11 +193,7 @@ public sealed class SessionEndpointTests(SharedServer server)
             Http.AssertSafe(body);
             Assert.False(File.Exists("/escape.txt"));
             Assert.False(File.Exists("/etc/planted"));
-        }
-        finally
-        {
-            await alice.DeleteAsync($"/v1/sessions/{id}");
-        }
+        });
     }
 
     [Fact]
