@@ -10,6 +10,9 @@ internal sealed class ServerProcess : IDisposable
 
     private ServerProcess(Process p) => _p = p;
 
+    /// <summary>Each client's rate limit for the test (its key's quota); everything else is the default configuration.</summary>
+    public const int RequestsPerMinute = 6000;
+
     public int Pid => _p.Id;
     public int ExitCode => _p.ExitCode;
 
@@ -17,6 +20,8 @@ internal sealed class ServerProcess : IDisposable
     {
         var psi = new ProcessStartInfo(Path.Combine(Repo.Root, "warden")) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { "serve", "--urls", url.ToString().TrimEnd('/'), "--data", data, "--socket", socket }) psi.ArgumentList.Add(a);
+        // The default of 120 requests a minute per user would make this a test of the rate limiter: cells take milliseconds.
+        psi.Environment["WARDEN__QUOTAS__USER__REQUESTSPERMINUTE"] = RequestsPerMinute.ToString(CultureInfo.InvariantCulture);
         var p = Process.Start(psi)!;
         p.ErrorDataReceived += (_, e) => { if (e.Data is not null && (e.Data.Contains("fail", StringComparison.OrdinalIgnoreCase) || e.Data.Contains("error", StringComparison.OrdinalIgnoreCase))) Console.Error.WriteLine("server: " + e.Data); };
         p.OutputDataReceived += (_, _) => { };

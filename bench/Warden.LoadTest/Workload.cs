@@ -53,6 +53,13 @@ internal static class Workload
         {
             using var r = await client.SendAsync(req);
             var body = await r.Content.ReadAsStringAsync();
+            // A well-behaved client waits as long as a 429 says (the wait is not counted in the latency).
+            if ((int)r.StatusCode == 429)
+            {
+                var ms = sw.Elapsed.TotalMilliseconds;
+                await Task.Delay(r.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+                return (new Sample(kind, 429, ms, false), body);
+            }
             return (new Sample(kind, (int)r.StatusCode, sw.Elapsed.TotalMilliseconds, r.IsSuccessStatusCode && body.Contains(expect, StringComparison.Ordinal)), body);
         }
         catch (HttpRequestException)

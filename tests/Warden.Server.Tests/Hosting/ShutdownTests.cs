@@ -45,18 +45,32 @@ public sealed class ShutdownTests
     }
 
     [Fact]
-    public async Task Restart_ReportsSessionsThatWereLiveAsLost()
+    public async Task Restart_ReportsSessionsThatWereLiveAsLost_AndNothingOfThemIsLeft()
     {
         var dir = Directory.CreateTempSubdirectory("wdn-").FullName;
         var host = await WardenTestHost.StartAsync(reuseDir: dir);
-        host.Store.UpsertSession(new SessionRecord { Id = "s1", Owner = "alice", Language = "python", State = "live", CreatedAt = DateTimeOffset.UtcNow });
-        host.Store.UpsertSession(new SessionRecord { Id = "s2", Owner = "alice", Language = "python", State = "ended", CreatedAt = DateTimeOffset.UtcNow, EndedAt = DateTimeOffset.UtcNow, EndReason = "deleted" });
+        var backend = host.Backend;
+        var marker = Guid.NewGuid().ToString("N");
+        using var alice = host.Client(host.AliceKey);
+        var created = await Http.JsonAsync(await alice.PostAsync("/v1/sessions", WardenTestHost.Json(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["language"] = "python",
+            ["env"] = new Dictionary<string, string> { [Leftovers.MarkerVariable] = marker },
+        }))));
+        var id = created.GetProperty("id").GetString()!;
+        Assert.NotEmpty(Leftovers.ProcessesWithMarker(marker));
         await host.StopAsync();
+        Assert.Empty(Leftovers.ProcessesWithMarker(marker));
+        Leftovers.AssertNone(backend, marker);
 
         await using var again = await WardenTestHost.StartAsync(reuseDir: dir);
-        var s1 = again.Store.FindSession("s1")!;
-        Assert.Equal("lost", s1.State);
-        Assert.Equal("server-restart", s1.EndReason);
-        Assert.Equal("ended", again.Store.FindSession("s2")!.State);
+        Assert.Equal("lost", again.Store.FindSession(id)!.State);
+        using var alice2 = again.Client(again.AliceKey);
+        var info = await Http.JsonAsync(await alice2.GetAsync($"/v1/sessions/{id}"));
+        Assert.Equal("lost", info.GetProperty("state").GetString());
+        Assert.Contains(id, await alice2.GetStringAsync("/v1/sessions"));
+        await Http.ErrorAsync(await alice2.PostAsync($"/v1/sessions/{id}/execute", WardenTestHost.Json("""{"code": "1"}""")), HttpStatusCode.Conflict, "session-ended");
+        using var bob = again.Client(again.BobKey);
+        await Http.ErrorAsync(await bob.GetAsync($"/v1/sessions/{id}"), HttpStatusCode.NotFound, "not-found");
     }
 }
