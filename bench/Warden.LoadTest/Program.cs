@@ -45,7 +45,8 @@ try
             using var c = Client(baseUri, key);
             var (opened, session) = await Workload.OpenSessionAsync(c, marker);
             roundResults.Add(opened);
-            for (var n = i; !stop.IsCancellationRequested; n += clients)
+            // Every client goes through the whole mix, starting at a different place in it.
+            for (var n = i; !stop.IsCancellationRequested; n++)
                 roundResults.Add(await Workload.RunOnceAsync(c, n, marker, session));
             if (session is not null) roundResults.Add(await Workload.CloseSessionAsync(c, session));
         })).ToList();
