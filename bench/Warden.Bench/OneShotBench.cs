@@ -95,6 +95,9 @@ internal static class OneShotBench
         "setpriv", "--reuid=" + HandUid.ToString(CultureInfo.InvariantCulture), "--regid=" + HandUid.ToString(CultureInfo.InvariantCulture), "--clear-groups",
     ];
 
+    /// <summary>Bare /usr/bin/python3 -c CODE, as the baseline of every table.</summary>
+    public static Task<bool> SpawnPython(string code) => Spawn("/usr/bin/python3", ["python3", "-c", code], null);
+
     private static async Task<bool> Spawn(string path, string[] argv, byte[]? seccomp)
     {
         var (r, w) = Libc.Pipe();

@@ -17,11 +17,14 @@ switch (mode)
     case "oneshot":
         await OneShotBench.RunAsync(n, outDir);
         break;
+    case "fastpath":
+        await FastPathBench.RunAsync(n, outDir);
+        break;
     case "stress":
         await Stress.RunAsync(n);
         break;
     default:
-        Console.Error.WriteLine("usage: Warden.Bench oneshot|stress [N] [--out DIR]");
+        Console.Error.WriteLine("usage: Warden.Bench oneshot|fastpath|stress [N] [--out DIR]");
         return 2;
 }
 return 0;

@@ -12,8 +12,7 @@ namespace Warden.Escape.Tests;
 /// Attempts to reach the host from inside: network, files, environment, processes, privileged
 /// syscalls. Each test first proves the layer it attacks is in place, then attacks it.
 /// </summary>
-[Collection(EngineCollection.Name)]
-public sealed class IsolationEscapeTests(EngineFixture engine)
+public abstract class IsolationEscapeTests(EngineFixture engine)
 {
     private async Task<RunResult> Python(string code, LimitsRequest? limits = null)
     {
@@ -49,7 +48,8 @@ public sealed class IsolationEscapeTests(EngineFixture engine)
         Assert.DoesNotContain("'run'", lines[2]);
         Assert.Contains("'workspace'", lines[2]);
         // Its own cgroup namespace: the sandbox sees itself at the root of every hierarchy.
-        Assert.Contains("\n1 /.warden/helper\n", r.Stdout); // the program's parent is our helper, the namespace's pid 1
+        // Cold: the program's parent is our helper, the namespace's pid 1. Zygote: the program is itself pid 1.
+        Assert.Contains(engine.IsZygote ? "\n0 /usr/bin/python3\n" : "\n1 /.warden/helper\n", r.Stdout);
         Assert.All(lines.Skip(3).Where(l => l.Contains(':')), l => Assert.EndsWith(":/", l));
     }
 
@@ -60,7 +60,8 @@ public sealed class IsolationEscapeTests(EngineFixture engine)
         var request = new RunRequest
         {
             Language = "python",
-            Code = "import time\nprint('ready', flush=True)\ntime.sleep(5)\n",
+            // A child program carries the marker in its environment on every path.
+            Code = "import subprocess, time\np = subprocess.Popen(['/bin/sleep', '5'])\ntime.sleep(0.2)\nprint('ready', flush=True)\np.wait()\n",
             Env = new Dictionary<string, string> { [Leftovers.MarkerVariable] = marker },
             Limits = new LimitsRequest { TimeoutMs = 10_000 },
         };
@@ -196,8 +197,9 @@ public sealed class IsolationEscapeTests(EngineFixture engine)
             Assert.StartsWith("found []", r.Stdout);
             Assert.DoesNotContain("hunter2", r.Stdout);
             Assert.Contains("'HOME', 'LANG', 'MPLBACKEND', 'MPLCONFIGDIR', 'PATH'", r.Stdout);
-            // The sandbox's pid 1 is Warden's helper: not dumpable, so its environment is not even readable.
-            Assert.EndsWith("pid 1 denied 13\n", r.Stdout);
+            // Cold: pid 1 is Warden's helper, not dumpable, so its environment is not even readable.
+            // Zygote: pid 1 is the program itself (its original environment is the zygote's, which is Warden's).
+            Assert.EndsWith(engine.IsZygote ? "False\n" : "pid 1 denied 13\n", r.Stdout);
         }
         finally
         {
@@ -276,3 +278,11 @@ public sealed class IsolationEscapeTests(EngineFixture engine)
         }
     }
 }
+
+/// <summary>The suite on the cold path: a fresh bubblewrap sandbox per run.</summary>
+[Collection(EngineCollection.Name)]
+public sealed class IsolationEscapeTestsOnColdPath(EngineFixture engine) : IsolationEscapeTests(engine);
+
+/// <summary>The suite with Python on the fast path: prepared zygote children.</summary>
+[Collection(EngineCollection.Name)]
+public sealed class IsolationEscapeTestsOnZygotePath(ZygoteEngineFixture engine) : IsolationEscapeTests(engine);

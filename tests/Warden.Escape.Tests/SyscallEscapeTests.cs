@@ -9,8 +9,7 @@ namespace Warden.Escape.Tests;
 /// Privileged and dangerous syscalls, called directly through ctypes or C from inside the
 /// sandbox: each must fail (EPERM/ENOSYS/EAFNOSUPPORT), and foreign ABIs must kill the process.
 /// </summary>
-[Collection(EngineCollection.Name)]
-public sealed class SyscallEscapeTests(EngineFixture engine)
+public abstract class SyscallEscapeTests(EngineFixture engine)
 {
     private const string Prelude = """
         import ctypes, os
@@ -135,3 +134,11 @@ public sealed class SyscallEscapeTests(EngineFixture engine)
         Leftovers.AssertNone(engine.Backend, marker);
     }
 }
+
+/// <summary>The suite on the cold path: a fresh bubblewrap sandbox per run.</summary>
+[Collection(EngineCollection.Name)]
+public sealed class SyscallEscapeTestsOnColdPath(EngineFixture engine) : SyscallEscapeTests(engine);
+
+/// <summary>The suite with Python on the fast path: prepared zygote children.</summary>
+[Collection(EngineCollection.Name)]
+public sealed class SyscallEscapeTestsOnZygotePath(ZygoteEngineFixture engine) : SyscallEscapeTests(engine);

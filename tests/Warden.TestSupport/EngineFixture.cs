@@ -2,19 +2,37 @@ using Warden.Execution;
 using Warden.Linux;
 using Warden.Linux.Isolation;
 using Warden.Policy;
+using Xunit;
 
 namespace Warden.TestSupport;
 
-/// <summary>One real Linux sandbox backend and runner shared by a test collection.</summary>
-public sealed class EngineFixture : IDisposable
+/// <summary>
+/// One real Linux sandbox backend and runner shared by a test collection: every run starts a
+/// fresh sandbox (the cold path). <see cref="ZygoteEngineFixture"/> runs Python on the fast path.
+/// </summary>
+public class EngineFixture : IDisposable
 {
     /// <summary>Creates the backend and checks the host can isolate (tests fail, never skip, when it cannot).</summary>
-    public EngineFixture()
+    public EngineFixture() : this(new EngineOptions { FastPath = new Warden.Linux.FastPath.ZygoteOptions { Enabled = false } })
     {
-        Backend = new LinuxSandboxBackend();
+    }
+
+    /// <summary>Creates the backend with <paramref name="options"/>.</summary>
+    protected EngineFixture(EngineOptions options)
+    {
+        Backend = new LinuxSandboxBackend(options);
         Backend.EnsureAvailable();
         Runner = WardenEngine.CreateRunner(Backend);
     }
+
+    /// <summary>Called before each run (the zygote fixture makes sure a zygote is up).</summary>
+    protected virtual Task BeforeRunAsync(string language) => Task.CompletedTask;
+
+    /// <summary>The paths Python runs must take with this fixture.</summary>
+    public virtual IReadOnlyList<string> PythonPaths { get; } = ["cold"];
+
+    /// <summary>Whether Python runs go through the zygote.</summary>
+    public bool IsZygote => PythonPaths[0] != "cold";
 
     /// <summary>The backend.</summary>
     public LinuxSandboxBackend Backend { get; }
@@ -26,6 +44,7 @@ public sealed class EngineFixture : IDisposable
     public async Task<(RunResult Result, string Marker)> RunAsync(string language, string code, LimitsRequest? limits = null,
         string? stdin = null, IReadOnlyList<string>? collect = null, IReadOnlyDictionary<string, string>? env = null, CancellationToken ct = default)
     {
+        await BeforeRunAsync(language);
         var marker = Guid.NewGuid().ToString("N");
         var vars = new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { [Leftovers.MarkerVariable] = marker };
         var result = await Runner.RunAsync(new RunRequest
@@ -37,9 +56,36 @@ public sealed class EngineFixture : IDisposable
             Collect = collect,
             Env = vars,
         }, ct);
+        if (language == "python" && result.Reason != RunReason.SandboxError)
+            Assert.True(PythonPaths.Contains(result.Path), $"python ran on path '{result.Path}', expected one of {string.Join(", ", PythonPaths)}; fast path: {Backend.ZygotePool?.LastFallback}");
         return (result, marker);
     }
 
     /// <summary>Disposes the backend (removes its cgroup parent).</summary>
-    public void Dispose() => Backend.Dispose();
+    public void Dispose()
+    {
+        Backend.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The fast path: a warmed Python zygote with prepared children; other languages stay cold.</summary>
+public sealed class ZygoteEngineFixture : EngineFixture
+{
+    /// <summary>Starts the zygote and waits until its children are prepared.</summary>
+    public ZygoteEngineFixture() : base(new EngineOptions())
+    {
+        var warmed = Backend.WarmUpAsync().GetAwaiter().GetResult();
+        Assert.True(warmed, "the Python zygote must start on the test machine: " + Backend.ZygotePool?.LastStartError);
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> PythonPaths { get; } = ["zygote", "zygote-on-demand"];
+
+    /// <summary>A zygote killed by an earlier test is replaced before the next Python run (the pool heals).</summary>
+    protected override async Task BeforeRunAsync(string language)
+    {
+        if (language == "python" && Backend.ZygotePool?.Current is not { Alive: true })
+            Assert.True(await Backend.WarmUpAsync(), "the zygote could not be restarted: " + Backend.ZygotePool?.LastStartError);
+    }
 }

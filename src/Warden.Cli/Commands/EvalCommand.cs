@@ -64,6 +64,8 @@ internal static class EvalCommand
             EvalSummary summary;
             try
             {
+                // Many Python samples: start the zygote now so they take the fast path.
+                await WardenEngine.SharedBackend.WarmUpAsync(ct);
                 summary = await job.RunAsync(WardenEngine.CreateRunner(), progress, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

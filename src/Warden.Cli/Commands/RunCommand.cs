@@ -68,7 +68,9 @@ internal static class RunCommand
                 }
                 else
                 {
-                    runner = WardenEngine.CreateRunner();
+                    // One run per process: a zygote would cost more to start than it saves. The
+                    // server keeps zygotes warm; the CLI starts one fresh sandbox.
+                    runner = WardenEngine.CreateRunner(new LinuxSandboxBackend(new EngineOptions { FastPath = new Linux.FastPath.ZygoteOptions { Enabled = false } }));
                 }
 
                 RunResult result;

@@ -141,6 +141,7 @@ public sealed class Runner : ISandboxRunner
             ExtraBinds = lang.Binds,
             ExtraPids = lang.ExtraPids,
             Phase = "run",
+            FastPath = lang.FastPath is { } kind ? new FastPathHint(kind, entry, request.Args ?? []) : null,
         };
         if (events is not null) await events.WriteAsync(new RunStarted("run"), ct).ConfigureAwait(false);
         var outcome = await _backend.ExecuteAsync(spec, Forward(events, "run", ct), ct).ConfigureAwait(false);
@@ -176,6 +177,7 @@ public sealed class Runner : ISandboxRunner
             }).ToList(),
             Message = OutcomeClassifier.Explain(reason, o, limits),
             Diagnostic = o.Diagnostic,
+            Path = o.Path,
             Limits = limits,
         };
     }

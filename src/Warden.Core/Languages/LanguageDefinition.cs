@@ -30,6 +30,8 @@ public sealed record LanguageDefinition
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
     /// <summary>Extra host directories bound read-only at the same path (toolchains outside /usr).</summary>
     public IReadOnlyList<string> Binds { get; init; } = [];
+    /// <summary>The fast path that can run this language's programs (<c>python</c>), or null.</summary>
+    public string? FastPath { get; init; }
     /// <summary>Minimum memory the toolchain needs, in MiB; smaller limits are refused with a clear error.</summary>
     public int MinMemoryMb { get; init; } = 16;
     /// <summary>Tasks the toolchain itself needs on top of the user's (JVM threads, for example).</summary>

@@ -40,6 +40,8 @@ public sealed record SandboxOutcome
     public double CpuMs { get; init; }
     /// <summary>Peak memory of the whole tree, bytes.</summary>
     public long PeakMemoryBytes { get; init; }
+    /// <summary>Which path ran: <c>cold</c> (a sandbox started for this run), <c>zygote</c> (a prepared zygote child), <c>zygote-on-demand</c> (a zygote child prepared for this run).</summary>
+    public string Path { get; init; } = "cold";
     /// <summary>Files collected from /workspace.</summary>
     public IReadOnlyList<CollectedFile> Files { get; init; } = [];
 }

@@ -26,9 +26,17 @@ public sealed record SandboxSpec
     public IReadOnlyList<string> ExtraBinds { get; init; } = [];
     /// <summary>Tasks added to the pid limit for the toolchain's own threads.</summary>
     public int ExtraPids { get; init; }
+    /// <summary>
+    /// When set, the backend may run this spec on a fast path (a prepared sandbox or a zygote of
+    /// this kind) instead of starting a fresh one; the result's path says which ran.
+    /// </summary>
+    public FastPathHint? FastPath { get; init; }
     /// <summary>A label for logs and events (<c>compile</c> or <c>run</c>).</summary>
     public string Phase { get; init; } = "run";
 }
+
+/// <summary>What a fast path needs to run a spec without its argv: the kind (<c>python</c>), the entry file and the arguments.</summary>
+public sealed record FastPathHint(string Kind, string Entry, IReadOnlyList<string> Args);
 
 /// <summary>A file to place in the sandbox.</summary>
 public sealed record SandboxFile(string Path, ReadOnlyMemory<byte> Content, bool Executable = false);

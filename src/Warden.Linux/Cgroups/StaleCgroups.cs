@@ -30,8 +30,9 @@ internal static class StaleCgroups
     /// <summary>Whether the process an instance name refers to is still the same running process.</summary>
     public static bool IsAlive(string instance)
     {
+        // p<pid>-<starttime>[-<backend>]: several backends of one process each have their own.
         var parts = instance.TrimStart('p').Split('-');
-        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)) return false;
+        if (parts.Length < 2 || !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)) return false;
         return InstanceName.StartTime(pid) is { } st && st.ToString(CultureInfo.InvariantCulture) == parts[1];
     }
 }
@@ -39,10 +40,13 @@ internal static class StaleCgroups
 /// <summary>The per-process instance name <c>p&lt;pid&gt;-&lt;starttime&gt;</c>, unique even across pid reuse.</summary>
 internal static class InstanceName
 {
+    private static int s_backends;
+
+    /// <summary>A name unique to this process and to this backend within it.</summary>
     public static string ForCurrentProcess()
     {
         var pid = Environment.ProcessId;
-        return $"p{pid}-{StartTime(pid)}";
+        return $"p{pid}-{StartTime(pid)}-{Interlocked.Increment(ref s_backends)}";
     }
 
     /// <summary>Field 22 of /proc/&lt;pid&gt;/stat (start time in clock ticks since boot), or null.</summary>

@@ -16,7 +16,7 @@
 #                     collected files; exits.
 import os, sys
 
-CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x04000000, 0x08000000, 0x20000000, 0x40000000
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x04000000, 0x08000000, 0x20000000, 0x40000000  # and CLONE_NEWCGROUP 0x02000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 0x4000, 0x40000
 PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 24, 47, 4, 22, 2
 PR_SET_PDEATHSIG = 1
@@ -239,6 +239,7 @@ def run_job(job, col_fd):
 
 def child_b(cmd, job_fd, out_fd, err_fd, col_fd, seccomp):
     try:
+        check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
         for name, (soft, hard) in cmd["rlimits"].items():
             resource.setrlimit(getattr(resource, "RLIMIT_" + name.upper()), (soft, hard))
@@ -294,6 +295,8 @@ def child_a(control, cmd, fds, seccomp, helper):
         control.close()
         if read_line(job_fd) != b"go":
             os._exit(125)
+        # Now in the job's cgroup: a cgroup namespace rooted there hides every other cgroup.
+        check(libc.unshare(0x02000000), "unshare cgroup")
         pid = os.fork()
         if pid == 0:
             os.close(st_fd)
@@ -315,7 +318,7 @@ def child_a(control, cmd, fds, seccomp, helper):
 # ---------------------------------------------------------------- the zygote
 
 def main():
-    control = socket.socket(fileno=5)
+    control = socket.socket(fileno=int(sys.argv[1]))
     hello, _, _, _ = socket.recv_fds(control, 1 << 20, 0)
     config = json.loads(hello)
     seccomp = base64.b64decode(config["seccomp"])
@@ -325,18 +328,13 @@ def main():
     gc.collect()
     gc.freeze()  # keep the preloaded heap out of the children's garbage collections (fewer COW faults)
     control.send(json.dumps({"op": "ready", "pid": os.getpid(), "modules": sorted(m for m in ("numpy", "pandas", "matplotlib") if m in sys.modules)}).encode())
-    control.settimeout(0.5)
+    # Children are reaped by the kernel as they exit: a job's supervisor must not linger as a
+    # zombie in the job's cgroup (cgroup v1 refuses to remove a cgroup until it is reaped).
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     while True:
         try:
-            while True:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-                if pid == 0:
-                    break
-        except ChildProcessError:
-            pass
-        try:
             msg, fds, _, _ = socket.recv_fds(control, 1 << 16, 8)
-        except socket.timeout:
+        except InterruptedError:
             continue
         if not msg:
             break
@@ -350,7 +348,6 @@ def main():
                 continue
             pid = os.fork()
             if pid == 0:
-                control.settimeout(None)
                 child_a(control, cmd, fds, seccomp, helper)
                 os._exit(125)
             for fd in fds:

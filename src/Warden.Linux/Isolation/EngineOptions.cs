@@ -40,6 +40,9 @@ public sealed record EngineOptions
     /// </summary>
     public bool KeepCgroupAttachWarm { get; init; } = true;
 
+    /// <summary>The Python zygote fast path (see docs/decisions.md).</summary>
+    public FastPath.ZygoteOptions FastPath { get; init; } = new();
+
     /// <summary>Run without any isolation (development only; warns loudly; refused by the server).</summary>
     public bool UnsafeNoIsolation { get; init; }
 }

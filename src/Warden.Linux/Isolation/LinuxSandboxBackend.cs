@@ -117,10 +117,37 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
     /// <inheritdoc />
     public bool CanExecute(string hostPath) => SandboxAccess.CanExecute(hostPath, _isRoot);
 
+    private FastPath.ZygotePool? _pool;
+
+    private FastPath.ZygotePool Pool(Ready ready)
+    {
+        if (_pool is { } p) return p;
+        lock (_initGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            return _pool ??= new FastPath.ZygotePool(this, ready, _options.FastPath, Policy.Limits.Default);
+        }
+    }
+
+    /// <summary>The zygote pool, once created (tests and benchmarks look inside).</summary>
+    internal FastPath.ZygotePool? ZygotePool => _pool;
+
+    /// <summary>
+    /// Starts the Python zygote and prepares its children now, so that the first runs take the
+    /// fast path (a server calls this at start). Without it, the first eligible run starts the
+    /// zygote in the background and itself runs cold. False when the zygote cannot start here.
+    /// </summary>
+    public Task<bool> WarmUpAsync(CancellationToken cancellationToken = default) =>
+        _options.FastPath.Enabled ? Pool(Init()).WarmUpAsync(cancellationToken) : Task.FromResult(false);
+
     /// <inheritdoc />
     public async Task<SandboxOutcome> ExecuteAsync(SandboxSpec spec, Func<OutputChunk, ValueTask>? onOutput, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var ready = Init();
+        if (_options.FastPath.Enabled && FastPath.ZygotePool.Eligible(spec)
+            && await Pool(ready).TryExecuteAsync(spec, onOutput, cancellationToken).ConfigureAwait(false) is { } fast)
+            return fast;
         var process = await SandboxProcess.StartAsync(this, Init(), spec, interactive: false, onOutput).ConfigureAwait(false);
         await using (process.ConfigureAwait(false))
         {
@@ -246,6 +273,12 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
             .ToList();
     }
 
+    /// <summary>cgroup directory names that legitimately outlive a run: the zygote's own sandbox and its prepared children.</summary>
+    internal IReadOnlySet<string> LongLivedCgroups() => _pool?.LongLivedCgroups() ?? new HashSet<string>();
+
+    /// <summary>Whether the fast path is preparing children right now.</summary>
+    internal bool FastPathBusy => _pool?.Busy ?? false;
+
     /// <summary>This process's cgroup instance name.</summary>
     internal string Instance => _instance;
 
@@ -256,6 +289,7 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _pool?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         if (_ready is { } r)
         {
             r.Warmer?.Dispose();

@@ -40,6 +40,12 @@ internal sealed class SandboxProcess : IInteractiveSandbox
     public KillCause Cause => _supervisor.Cause;
     public long MemoryBytes => _cgroup.CurrentMemory();
 
+    /// <summary>This sandbox's cgroup directories.</summary>
+    public IReadOnlyList<string> CgroupDirs => _cgroup.Dirs;
+
+    /// <summary>Host pids in this sandbox's cgroup right now.</summary>
+    public HashSet<int> CgroupPids() => _cgroup.Pids();
+
     public static async Task<SandboxProcess> StartAsync(LinuxSandboxBackend backend, LinuxSandboxBackend.Ready ready, SandboxSpec spec,
         bool interactive, Func<OutputChunk, ValueTask>? onOutput, SandboxPrivileges? privileges = null)
     {

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Warden.Execution;
+using Warden.Linux;
+using Warden.Linux.FastPath;
+using Warden.Linux.Isolation;
+
+namespace Warden.Bench;
+
+/// <summary>
+/// Issue 3's measurements, all in one run: <c>print(1)</c> through the library on the zygote
+/// path versus the cold path, bare python3 and bubblewrap by hand; sustained throughput with 2
+/// and 8 concurrent callers; a numpy + matplotlib first cell, zygote versus cold; private memory
+/// per prepared sandbox.
+/// </summary>
+internal static class FastPathBench
+{
+    private const string Print = "print(1)";
+    private const string Plot = "import numpy, matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig('/workspace/p.png')\nprint(1)";
+
+    public static async Task RunAsync(int n, string outDir)
+    {
+        using var fast = new LinuxSandboxBackend();
+        using var cold = new LinuxSandboxBackend(new EngineOptions { FastPath = new ZygoteOptions { Enabled = false } });
+        var fastRunner = WardenEngine.CreateRunner(fast);
+        var coldRunner = WardenEngine.CreateRunner(cold);
+        var warmWatch = Stopwatch.StartNew();
+        if (!await fast.WarmUpAsync()) throw new InvalidOperationException("the zygote did not start: " + fast.ZygotePool?.LastStartError);
+        var warmMs = warmWatch.Elapsed.TotalMilliseconds;
+        var load0 = File.ReadAllText("/proc/loadavg").Trim();
+
+        async Task<bool> Run(Runner r, string code, string? path)
+        {
+            var res = await r.RunAsync(new RunRequest { Language = "python", Code = code });
+            return res.Reason == RunReason.Exited && res.Stdout.StartsWith('1') && (path is null || res.Path == path);
+        }
+
+        // 1. Latency of print(1), interleaved.
+        var variants = new List<(string Name, Func<Task<bool>> Run)>
+        {
+            ("bare /usr/bin/python3 (no isolation)", () => OneShotBench.SpawnPython(Print)),
+            ("Warden library, cold path (fresh bubblewrap sandbox)", () => Run(coldRunner, Print, "cold")),
+            ("Warden library, fast path (prepared zygote child)", () => Run(fastRunner, Print, "zygote")),
+        };
+        foreach (var v in variants) for (var i = 0; i < 3; i++) await v.Run();
+        var samples = variants.Select(_ => new List<double>()).ToArray();
+        var failures = new int[variants.Count];
+        for (var i = 0; i < n; i++)
+            for (var k = 0; k < variants.Count; k++)
+            {
+                var kk = k;
+                samples[k].Add(await Timing.TimeAsync(variants[k].Run, ok => { if (!ok) failures[kk]++; }));
+                if (k == 2) await Task.Delay(20); // a request every ~20 ms, as a server sees them
+            }
+        var latency = variants.Select((v, k) => Stats.Of(v.Name, samples[k], failures[k])).ToList();
+
+        // Back-to-back fast path (no pause): the pool refills while the next request arrives.
+        var b2b = new List<double>();
+        var b2bFail = 0;
+        for (var i = 0; i < n; i++) b2b.Add(await Timing.TimeAsync(() => Run(fastRunner, Print, null), ok => { if (!ok) b2bFail++; }));
+        latency.Add(Stats.Of("Warden library, fast path, back to back", b2b, b2bFail));
+
+        // 2. Throughput.
+        var throughput = new List<string>();
+        foreach (var callers in new[] { 2, 8 })
+        {
+            var done = 0;
+            var errors = 0;
+            var paths = new Dictionary<string, int>();
+            var sw = Stopwatch.StartNew();
+            var until = TimeSpan.FromSeconds(10);
+            await Task.WhenAll(Enumerable.Range(0, callers).Select(async _ =>
+            {
+                while (sw.Elapsed < until)
+                {
+                    var r = await fastRunner.RunAsync(new RunRequest { Language = "python", Code = Print });
+                    lock (paths)
+                    {
+                        if (r.Reason == RunReason.Exited && r.Stdout == "1\n") done++; else errors++;
+                        paths[r.Path] = paths.GetValueOrDefault(r.Path) + 1;
+                    }
+                }
+            }));
+            var secs = sw.Elapsed.TotalSeconds;
+            throughput.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {callers} | {done / secs:F0} | {done} | {errors} | {string.Join(", ", paths.Select(p => $"{p.Key}: {p.Value}"))} |"));
+        }
+
+        // 3. numpy + matplotlib first cell.
+        var plotFast = new List<double>();
+        var plotCold = new List<double>();
+        int pf = 0, pc = 0;
+        for (var i = 0; i < Math.Max(10, n / 20); i++)
+        {
+            plotCold.Add(await Timing.TimeAsync(() => Run(coldRunner, Plot, "cold"), ok => { if (!ok) pc++; }));
+            plotFast.Add(await Timing.TimeAsync(() => Run(fastRunner, Plot, "zygote"), ok => { if (!ok) pf++; }));
+        }
+        var plot = new List<Stats> { Stats.Of("cold: fresh sandbox, python3 imports numpy + matplotlib", plotCold, pc), Stats.Of("fast path: zygote child (already imported)", plotFast, pf) };
+
+        // 4. Memory per prepared sandbox (private pages of its processes; shared pages belong to the zygote).
+        await fast.WarmUpAsync();
+        await Task.Delay(500);
+        var (prepared, privateKb, cgroupBytes) = fast.ZygotePool!.PreparedMemory();
+        var zygoteMb = fast.ZygotePool.Current!.MemoryBytes / (1024.0 * 1024);
+        var load1 = File.ReadAllText("/proc/loadavg").Trim();
+
+        var md = new StringBuilder();
+        md.AppendLine("# Fast path: prepared sandboxes and the Python zygote");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average before / after: {load0} / {load1}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Machine.Describe()}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Zygote start (imports numpy, pandas, matplotlib; prepares {fast.Options.FastPath.Prepared} children): {warmMs:F0} ms. Modules: {string.Join(", ", fast.ZygotePool.Current.Modules)}.");
+        md.AppendLine("- Every variant in one process; latency variants interleaved round-robin; wall time from call to result with stdout captured and the sandbox gone.");
+        md.AppendLine();
+        md.AppendLine("## `print(1)` latency");
+        md.AppendLine();
+        md.AppendLine(Machine.Table(latency, latency[0], latency[1]));
+        md.AppendLine("Targets: fast path p50 ≤ 5 ms and p95 ≤ 10 ms.");
+        md.AppendLine();
+        md.AppendLine("## Sustained throughput (fast path, 10 s each)");
+        md.AppendLine();
+        md.AppendLine("| concurrent callers | executions/s | completed | errors | paths |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var line in throughput) md.AppendLine(line);
+        md.AppendLine();
+        md.AppendLine("Target: ≥ 200 isolated executions per second on these 2 cores.");
+        md.AppendLine();
+        md.AppendLine("## First cell: `import numpy, matplotlib.pyplot; plt.plot([1,2]); plt.savefig(...)`");
+        md.AppendLine();
+        md.AppendLine(Machine.Table(plot, plot[0]));
+        md.AppendLine(CultureInfo.InvariantCulture, $"Speed-up at p50: **{plot[0].P50 / plot[1].P50:F1}x** (target ≥ 10x).");
+        md.AppendLine();
+        md.AppendLine("## Memory");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Prepared sandboxes: {prepared}; private memory per prepared sandbox (Private_Clean + Private_Dirty of its two processes, from smaps_rollup): **{(prepared == 0 ? 0 : privateKb / 1024.0 / prepared):F2} MB** (target ≤ 3 MB); charged to its own cgroup: {(prepared == 0 ? 0 : cgroupBytes / 1024.0 / 1024 / prepared):F2} MB.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- The zygote's own sandbox (interpreter with numpy, pandas, matplotlib): {zygoteMb:F1} MB charged.");
+        var text = md.ToString();
+        Console.Write(text);
+        Directory.CreateDirectory(outDir);
+        var file = Path.Combine(outDir, $"{DateTime.UtcNow:yyyy-MM-dd}-fastpath.md");
+        await File.WriteAllTextAsync(file, text);
+        Console.Error.WriteLine("wrote " + file);
+    }
+}

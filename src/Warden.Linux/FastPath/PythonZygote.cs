@@ -1,0 +1,283 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Warden.Linux.Cgroups;
+using Warden.Linux.Isolation;
+using Warden.Linux.Native;
+using Warden.Policy;
+using Warden.Sandbox;
+
+namespace Warden.Linux.FastPath;
+
+/// <summary>
+/// One Python zygote: a Warden sandbox running FastPath/zygote.py, which has imported the
+/// common modules (numpy, pandas and matplotlib when installed) and forks one fully isolated
+/// child per job (see zygote.py for the steps). This side creates each job's cgroup and pipes,
+/// hands them over with SCM_RIGHTS, moves the job's supervisor into its cgroup before it
+/// forks the job, and turns the job's reports into a <see cref="SandboxOutcome"/>.
+/// </summary>
+internal sealed class PythonZygote : IAsyncDisposable
+{
+    /// <summary>Tasks per job besides the user's: the job's supervisor (the helper in wait mode).</summary>
+    private const int JobOverheadTasks = 1;
+
+    private readonly LinuxSandboxBackend _backend;
+    private readonly LinuxSandboxBackend.Ready _ready;
+    private readonly SandboxProcess _sandbox;
+    private readonly Socket _control;
+    private readonly int _controlFd;
+    private readonly ConcurrentDictionary<string, ZygoteJob> _pending = new();
+    private readonly object _sendGate = new();
+    private long _counter;
+
+    private PythonZygote(LinuxSandboxBackend backend, LinuxSandboxBackend.Ready ready, SandboxProcess sandbox, Socket control, int controlFd)
+    {
+        _backend = backend;
+        _ready = ready;
+        _sandbox = sandbox;
+        _control = control;
+        _controlFd = controlFd;
+        StartedAt = Environment.TickCount64;
+    }
+
+    /// <summary>Jobs handed to this zygote so far.</summary>
+    public int Jobs => (int)Interlocked.Read(ref _counter);
+
+    /// <summary>When this zygote started (Environment.TickCount64).</summary>
+    public long StartedAt { get; }
+
+    /// <summary>Completes when the zygote's sandbox has ended.</summary>
+    public Task<SandboxOutcome> Completion => _sandbox.Completion;
+
+    /// <summary>Whether the zygote is alive.</summary>
+    public bool Alive => !_sandbox.Completion.IsCompleted;
+
+    /// <summary>The modules the zygote managed to preload.</summary>
+    public IReadOnlyList<string> Modules { get; private set; } = [];
+
+    /// <summary>Private memory of the zygote's whole sandbox (it holds the prepared children too).</summary>
+    public long MemoryBytes => _sandbox.MemoryBytes;
+
+    internal SandboxProcess Sandbox => _sandbox;
+
+    public static async Task<PythonZygote> StartAsync(LinuxSandboxBackend backend, LinuxSandboxBackend.Ready ready, ZygoteOptions options, CancellationToken ct)
+    {
+        var (ours, theirs) = UnixSockets.SeqPacketPair();
+        SandboxProcess sandbox;
+        try
+        {
+            var spec = new SandboxSpec
+            {
+                // The control socket follows the one input file (zygote.py) in the sandbox's descriptors.
+                Argv = ["/usr/bin/python3", "-B", "-s", "/workspace/zygote.py", (LinuxSandboxBackend.FirstFileFd + 1).ToString(CultureInfo.InvariantCulture)],
+                Files = [new SandboxFile("zygote.py", ZygoteSource.Value)],
+                Env = new Dictionary<string, string>
+                {
+                    ["PATH"] = "/usr/local/bin:/usr/bin:/bin", ["HOME"] = "/workspace", ["LANG"] = "C.UTF-8",
+                    ["MPLBACKEND"] = "Agg", ["MPLCONFIGDIR"] = "/tmp/.matplotlib", ["PYTHONDONTWRITEBYTECODE"] = "1",
+                },
+                Limits = new Limits
+                {
+                    TimeoutMs = (int)Math.Min(int.MaxValue, options.MaxAge.TotalMilliseconds + 600_000),
+                    MemoryMb = options.ZygoteMemoryMb,
+                    Pids = options.ZygotePids,
+                    Cpus = Environment.ProcessorCount,
+                    OutputBytes = 1 << 20,
+                    DiskMb = 64,
+                    OpenFiles = 4096,
+                },
+            };
+            var privileges = new SandboxPrivileges
+            {
+                Capabilities = ["CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SETPCAP"],
+                Seccomp = false,
+                DisableUserns = false,
+                ExtraFds = [theirs],
+            };
+            sandbox = await SandboxProcess.StartAsync(backend, ready, spec, interactive: true, onOutput: null, privileges).ConfigureAwait(false);
+        }
+        finally
+        {
+            Libc.close(theirs);
+        }
+        var control = new Socket(new SafeSocketHandle(ours, ownsHandle: true));
+        var z = new PythonZygote(backend, ready, sandbox, control, ours);
+        try
+        {
+            var hello = new JsonObject
+            {
+                ["seccomp"] = Convert.ToBase64String(ready.Files.SeccompProgram),
+                ["helper"] = "/.warden/helper",
+            };
+            z.Send(hello, []);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(options.StartTimeout);
+            var first = await z.ReceiveAsync(timeout.Token).ConfigureAwait(false)
+                ?? throw new SandboxException("the Python zygote ended before it was ready");
+            if (first["op"]?.GetValue<string>() != "ready") throw new SandboxException("the Python zygote sent an unexpected first message");
+            z.Modules = first["modules"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [];
+            if (Environment.GetEnvironmentVariable("WARDEN_DEBUG") is "1" or "2")
+                Console.Error.WriteLine($"warden: zygote started: host pid {z.FindHostPid(first["pid"]?.GetValue<int>() ?? 0)}, cgroup {string.Join(",", sandbox.CgroupDirs)}");
+            _ = z.ReceiveLoopAsync();
+            return z;
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or SandboxException)
+        {
+            z.Kill();
+            var outcome = await z.Completion.ConfigureAwait(false);
+            await z.DisposeAsync().ConfigureAwait(false);
+            throw new SandboxException($"The Python zygote did not start: {(outcome.Stderr.Length > 0 ? outcome.Stderr.Trim() : ex.Message)} (exit {outcome.ExitCode}, signal {outcome.Signal}, oom {outcome.OomKilled}, pids {outcome.PidsLimitHit}, timeout {outcome.TimedOut}, started {outcome.Started}, {outcome.Diagnostic})", ex);
+        }
+    }
+
+    private static readonly Lazy<byte[]> ZygoteSource = new(() =>
+    {
+        using var s = Assembly.GetExecutingAssembly().GetManifestResourceStream("Warden.Linux.zygote.py")
+            ?? throw new InvalidOperationException("zygote.py resource missing");
+        using var ms = new MemoryStream();
+        s.CopyTo(ms);
+        return ms.ToArray();
+    });
+
+    private void Send(JsonObject message, ReadOnlySpan<int> fds)
+    {
+        var bytes = Encoding.UTF8.GetBytes(message.ToJsonString());
+        lock (_sendGate) UnixSockets.Send(_controlFd, bytes, fds);
+    }
+
+    private async Task<JsonObject?> ReceiveAsync(CancellationToken ct)
+    {
+        var buffer = new byte[64 * 1024];
+        var n = await _control.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
+        if (n <= 0) return null;
+        try
+        {
+            return JsonNode.Parse(buffer.AsSpan(0, n)) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var msg = await ReceiveAsync(CancellationToken.None).ConfigureAwait(false);
+                if (msg is null) break;
+                if (msg["op"]?.GetValue<string>() != "attach") continue;
+                var id = msg["id"]?.GetValue<string>();
+                var nsPid = msg["pid"]?.GetValue<int>() ?? 0;
+                if (id is null || !_pending.TryGetValue(id, out var job)) continue;
+                job.Attach(FindHostPid(nsPid));
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+        foreach (var job in _pending.Values) job.Attach(null);
+    }
+
+    /// <summary>The host pid of a process of the zygote's pid namespace that is still in the zygote's cgroup.</summary>
+    private int? FindHostPid(int nsPid)
+    {
+        var wanted = nsPid.ToString(CultureInfo.InvariantCulture);
+        foreach (var pid in _sandbox.CgroupPids())
+        {
+            try
+            {
+                var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("NSpid:", StringComparison.Ordinal));
+                if (line?.Split('\t', StringSplitOptions.RemoveEmptyEntries) is { Length: 3 } parts && parts[2] == wanted)
+                    return pid;
+            }
+            catch (IOException) { }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Prepares one job sandbox for <paramref name="limits"/>: cgroup, pipes, fork, namespaces,
+    /// cgroup join, privileges dropped, seccomp — everything but the code. Completes when the
+    /// child is blocked waiting for its job.
+    /// </summary>
+    public async Task<ZygoteJob> PrepareAsync(Limits limits, CancellationToken ct)
+    {
+        if (!Alive) throw new SandboxException("the Python zygote is not running");
+        var id = Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture);
+        var pidsMax = limits.Pids + JobOverheadTasks;
+        var cgroup = _ready.Cgroups.Create(_backend.NextName(), limits, pidsMax);
+        var job = new ZygoteJob(id, limits, cgroup, this);
+        var childEnds = new List<int>();
+        try
+        {
+            var (jobR, jobW) = Libc.Pipe();
+            childEnds.Add(jobR);
+            job.JobWrite = jobW;
+            var (outR, outW) = Libc.Pipe();
+            childEnds.Add(outW);
+            job.OutRead = outR;
+            var (errR, errW) = Libc.Pipe();
+            childEnds.Add(errW);
+            job.ErrRead = errR;
+            var (stR, stW) = Libc.Pipe();
+            childEnds.Add(stW);
+            job.StatusRead = stR;
+            var (colR, colW) = Libc.Pipe();
+            childEnds.Add(colW);
+            job.CollectRead = colR;
+
+            var cpuSeconds = (long)Math.Ceiling(limits.TimeoutMs / 1000.0 * Math.Max(1.0, limits.Cpus)) + 1;
+            var fsize = (long)limits.DiskMb << 20;
+            var message = new JsonObject
+            {
+                ["op"] = "prepare",
+                ["id"] = id,
+                ["diskBytes"] = (long)limits.DiskMb << 20,
+                ["rlimits"] = new JsonObject
+                {
+                    ["cpu"] = new JsonArray(cpuSeconds, cpuSeconds + 1),
+                    ["fsize"] = new JsonArray(fsize, fsize),
+                    ["nofile"] = new JsonArray(limits.OpenFiles, limits.OpenFiles),
+                    ["core"] = new JsonArray(0, 0),
+                },
+            };
+            _pending[id] = job;
+            Send(message, [jobR, outW, errW, stW, colW]);
+            foreach (var fd in childEnds) Libc.close(fd);
+            childEnds.Clear();
+            await job.WaitPreparedAsync(ct).ConfigureAwait(false);
+            return job;
+        }
+        catch
+        {
+            foreach (var fd in childEnds) Libc.close(fd);
+            await job.DiscardAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Asks the zygote to exit and waits for its sandbox to be gone.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Environment.GetEnvironmentVariable("WARDEN_DEBUG") == "1") Console.Error.WriteLine("warden: zygote dispose from " + Environment.StackTrace.Replace('\n', '|'));
+        try { Send(new JsonObject { ["op"] = "exit" }, []); } catch (IOException) { }
+        var done = await Task.WhenAny(_sandbox.Completion, Task.Delay(2000)).ConfigureAwait(false);
+        if (done != _sandbox.Completion) _sandbox.Kill();
+        await _sandbox.DisposeAsync().ConfigureAwait(false);
+        _control.Dispose();
+    }
+
+    /// <summary>Kills the zygote (tests and recycling of a wedged zygote).</summary>
+    public void Kill() => _sandbox.Kill();
+}

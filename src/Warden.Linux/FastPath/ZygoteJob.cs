@@ -1,0 +1,213 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Pipes;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Win32.SafeHandles;
+using Warden.Linux.Cgroups;
+using Warden.Linux.Isolation;
+using Warden.Linux.Native;
+using Warden.Policy;
+using Warden.Sandbox;
+
+namespace Warden.Linux.FastPath;
+
+/// <summary>
+/// One zygote child: prepared ahead (namespaces, cgroup, privileges dropped, seccomp), then
+/// given exactly one job, then destroyed. Never reused.
+/// </summary>
+internal sealed class ZygoteJob
+{
+    private readonly TaskCompletionSource<bool> _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly PythonZygote _zygote;
+    private AnonymousPipeClientStream? _collect;
+    private int _killed;
+    private int _discarded;
+
+    public ZygoteJob(string id, Limits limits, SandboxCgroup cgroup, PythonZygote zygote)
+    {
+        Id = id;
+        Limits = limits;
+        Cgroup = cgroup;
+        _zygote = zygote;
+    }
+
+    public string Id { get; }
+    public Limits Limits { get; }
+    public SandboxCgroup Cgroup { get; }
+    public int JobWrite { get; set; } = -1;
+    public int OutRead { get; set; } = -1;
+    public int ErrRead { get; set; } = -1;
+    public int StatusRead { get; set; } = -1;
+    public int CollectRead { get; set; } = -1;
+    public PythonZygote Zygote => _zygote;
+
+    /// <summary>Called by the zygote's control loop: move the child's supervisor into its cgroup, then let it go on.</summary>
+    public void Attach(int? hostPid)
+    {
+        if (hostPid is not { } pid)
+        {
+            _attached.TrySetResult(false);
+            return;
+        }
+        try
+        {
+            foreach (var procs in Cgroup.ProcsFiles) CgroupFs.Write(procs, pid.ToString(CultureInfo.InvariantCulture));
+            Libc.WriteAll(JobWrite, "go\n"u8);
+            _attached.TrySetResult(true);
+        }
+        catch (Exception ex) when (ex is IOException or SandboxException)
+        {
+            _attached.TrySetResult(false);
+        }
+    }
+
+    public async Task WaitPreparedAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        var attached = await _attached.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+        if (!attached) throw new SandboxException("a zygote child could not join its cgroup");
+        _collect = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(CollectRead, ownsHandle: true));
+        CollectRead = -1;
+        var ready = new byte[2];
+        var got = 0;
+        while (got < 2)
+        {
+            var n = await _collect.ReadAsync(ready.AsMemory(got), timeout.Token).ConfigureAwait(false);
+            if (n == 0) throw new SandboxException("a zygote child ended while it was being prepared");
+            got += n;
+        }
+        if (ready[0] != (byte)'R') throw new SandboxException("a zygote child sent an unexpected ready signal");
+    }
+
+    private void KillTree()
+    {
+        if (Interlocked.Exchange(ref _killed, 1) != 0) return;
+        _ = Task.Run(() => Cgroup.KillAll(TimeSpan.FromSeconds(5)));
+    }
+
+    /// <summary>Runs <paramref name="spec"/> in this child and returns when it is gone.</summary>
+    public async Task<SandboxOutcome> ExecuteAsync(SandboxSpec spec, string path, Func<OutputChunk, ValueTask>? onOutput, CancellationToken ct)
+    {
+        var hint = spec.FastPath!;
+        var job = new JsonObject
+        {
+            ["entry"] = hint.Entry,
+            ["args"] = new JsonArray(hint.Args.Select(a => (JsonNode?)JsonValue.Create(a)).ToArray()),
+            ["env"] = new JsonObject(spec.Env.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
+            ["stdin"] = Convert.ToBase64String(spec.Stdin.Span),
+            ["files"] = new JsonArray(spec.Files.Select(f => (JsonNode?)new JsonObject
+            {
+                ["path"] = f.Path, ["b64"] = Convert.ToBase64String(f.Content.Span), ["exec"] = f.Executable,
+            }).ToArray()),
+            ["collect"] = new JsonArray(spec.Collect.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
+            ["collectMax"] = spec.CollectMaxBytes,
+        };
+        var payload = Encoding.UTF8.GetBytes(job.ToJsonString());
+        var frame = new byte[4 + payload.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)payload.Length);
+        payload.CopyTo(frame, 4);
+
+        var cause = KillCause.None;
+        void KillFor(KillCause c)
+        {
+            if (cause == KillCause.None) cause = c;
+            KillTree();
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var stdout = OutputPump.RunAsync(OutRead, spec.Limits.OutputBytes, isStderr: false, onOutput, () => KillFor(KillCause.OutputLimit));
+        var stderr = OutputPump.RunAsync(ErrRead, spec.Limits.OutputBytes, isStderr: true, onOutput, () => KillFor(KillCause.OutputLimit));
+        var status = StatusChannel.ReadAsync(StatusRead, 1 << 16);
+        OutRead = ErrRead = StatusRead = -1;
+        var collected = ReadCollectAsync(spec.CollectMaxBytes + (1 << 20));
+        try
+        {
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(spec.Limits.TimeoutMs)))
+            using (timeout.Token.Register(() => KillFor(KillCause.Timeout)))
+            using (ct.Register(() => KillFor(KillCause.Cancelled)))
+            {
+                try
+                {
+                    Libc.WriteAll(JobWrite, frame);
+                }
+                catch (IOException)
+                {
+                    // The child is gone (zygote died?); the status below tells.
+                }
+                Libc.close(JobWrite);
+                JobWrite = -1;
+                await status.ConfigureAwait(false);
+            }
+            // The supervisor has reported (or died): the job's pid namespace is gone; sweep the cgroup.
+            Cgroup.KillAll(TimeSpan.FromSeconds(5));
+            var report = await status.ConfigureAwait(false);
+            var (outBytes, outTrunc) = await stdout.ConfigureAwait(false);
+            var (errBytes, errTrunc) = await stderr.ConfigureAwait(false);
+            var col = await collected.ConfigureAwait(false);
+            var wallMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var stats = Cgroup.ReadStats();
+            if (cause == KillCause.Cancelled) throw new OperationCanceledException(ct);
+            // No exit record and nothing Warden did to explain it: the job's supervisor died with its
+            // zygote (or was otherwise lost). That is a sandbox error, never the program's result.
+            var lost = report.ExitCode is null && report.Signal is null && cause == KillCause.None && stats.OomKills == 0;
+            if (lost) await Task.WhenAny(_zygote.Completion, Task.Delay(1000)).ConfigureAwait(false);
+            var ran = col.Started && !lost;
+            return new SandboxOutcome
+            {
+                Started = ran,
+                SetupError = ran ? null : "The prepared sandbox was lost (its zygote ended) before the program finished.",
+                Diagnostic = ran ? null : OutputPump.Decode(errBytes),
+                ExitCode = report.ExitCode,
+                Signal = report.Signal ?? (ran && report.ExitCode is null ? Libc.SIGKILL : null),
+                TimedOut = cause == KillCause.Timeout,
+                OutputLimitHit = cause == KillCause.OutputLimit,
+                OomKilled = stats.OomKills > 0,
+                PidsLimitHit = stats.PidsLimitHits > 0,
+                Stdout = ran ? OutputPump.Decode(outBytes) : "",
+                Stderr = ran ? OutputPump.Decode(errBytes) : "",
+                StdoutTruncated = outTrunc,
+                StderrTruncated = errTrunc,
+                WallMs = wallMs,
+                CpuMs = stats.HasCpu ? stats.CpuMs : report.CpuMs,
+                PeakMemoryBytes = stats.PeakMemoryBytes > 0 ? stats.PeakMemoryBytes : report.MaxRssKb * 1024,
+                Files = col.Files,
+                Path = path,
+            };
+        }
+        finally
+        {
+            await DiscardAsync().ConfigureAwait(false);
+            try { await Task.WhenAll(stdout, stderr, status, collected).ConfigureAwait(false); } catch { /* reported above */ }
+        }
+    }
+
+    private async Task<StatusReport> ReadCollectAsync(long maxBytes)
+    {
+        if (_collect is null) return new StatusReport();
+        var kept = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        int n;
+        while ((n = await _collect.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            if (kept.Length + n <= maxBytes) kept.Write(buffer, 0, n);
+        return StatusChannel.Parse(kept.ToArray());
+    }
+
+    /// <summary>Kills whatever is left, closes our descriptors and removes the cgroup.</summary>
+    public async Task DiscardAsync()
+    {
+        if (Interlocked.Exchange(ref _discarded, 1) != 0) return;
+        await Task.Run(() => Cgroup.KillAll(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        foreach (var fd in new[] { JobWrite, OutRead, ErrRead, StatusRead, CollectRead })
+            if (fd >= 0) Libc.close(fd);
+        JobWrite = OutRead = ErrRead = StatusRead = CollectRead = -1;
+        if (_collect is not null) await _collect.DisposeAsync().ConfigureAwait(false);
+        for (var i = 0; i < 100 && !Cgroup.TryRemove(); i++)
+        {
+            Cgroup.KillAll(TimeSpan.FromSeconds(1));
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
+}

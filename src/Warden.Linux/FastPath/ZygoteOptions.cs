@@ -1,0 +1,32 @@
+namespace Warden.Linux.FastPath;
+
+/// <summary>Settings of the Python fast path. Defaults in docs/configuration.md.</summary>
+public sealed record ZygoteOptions
+{
+    /// <summary>Whether Python runs use the zygote when their limits allow. Default true.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Children kept prepared for the default limits. Default 4.</summary>
+    public int Prepared { get; init; } = 4;
+
+    /// <summary>Children being prepared at once in the background. Default 2.</summary>
+    public int RefillConcurrency { get; init; } = 2;
+
+    /// <summary>Jobs after which a zygote is replaced (children share its memory layout and hash secret). Default 256.</summary>
+    public int MaxJobs { get; init; } = 256;
+
+    /// <summary>Age after which a zygote is replaced. Default 10 minutes.</summary>
+    public TimeSpan MaxAge { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Memory limit of the zygote's own sandbox (its preloaded modules; each job has its own limit). Default 2048 MiB.</summary>
+    public int ZygoteMemoryMb { get; init; } = 2048;
+
+    /// <summary>Task limit of the zygote's own sandbox. Default 512.</summary>
+    public int ZygotePids { get; init; } = 512;
+
+    /// <summary>How long a zygote may take to import its modules. Default 60 s.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Maximum memory held by idle prepared children, in MiB; beyond it fewer are kept. Default 64.</summary>
+    public int MaxIdleMemoryMb { get; init; } = 64;
+}

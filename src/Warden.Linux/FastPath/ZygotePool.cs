@@ -1,0 +1,303 @@
+using System.Collections.Concurrent;
+using Warden.Linux.Isolation;
+using Warden.Policy;
+using Warden.Sandbox;
+
+namespace Warden.Linux.FastPath;
+
+/// <summary>
+/// Keeps one Python zygote alive and a few of its children prepared for the default limits.
+/// A run takes a prepared child (path <c>zygote</c>), or has one prepared for its own limits
+/// (<c>zygote-on-demand</c>), or — when no zygote is running — returns null so the caller
+/// starts a fresh sandbox (<c>cold</c>). Zygotes are replaced after <see cref="ZygoteOptions.MaxJobs"/>
+/// jobs or <see cref="ZygoteOptions.MaxAge"/>, and when one dies the next run starts a new one;
+/// no request waits on a dead zygote.
+/// </summary>
+internal sealed class ZygotePool : IAsyncDisposable
+{
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
+    private readonly LinuxSandboxBackend _backend;
+    private readonly LinuxSandboxBackend.Ready _ready;
+    private readonly ZygoteOptions _options;
+    private readonly Limits _defaultLimits;
+    private readonly ConcurrentQueue<ZygoteJob> _prepared = new();
+    private readonly ConcurrentDictionary<PythonZygote, int> _inFlight = new();
+    private readonly object _gate = new();
+    private PythonZygote? _current;
+    private Task<PythonZygote?>? _starting;
+    private long _lastFailure = long.MinValue / 2;
+    private int _preparing;
+    private volatile bool _disposed;
+
+    public ZygotePool(LinuxSandboxBackend backend, LinuxSandboxBackend.Ready ready, ZygoteOptions options, Limits defaultLimits)
+    {
+        _backend = backend;
+        _ready = ready;
+        _options = options;
+        _defaultLimits = defaultLimits;
+    }
+
+    /// <summary>The live zygote, if any (tests kill it to prove the pool heals).</summary>
+    public PythonZygote? Current => _current;
+
+    /// <summary>Names of the cgroups of the live zygotes and of the prepared children.</summary>
+    public HashSet<string> LongLivedCgroups()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var j in _prepared) foreach (var d in j.Cgroup.Dirs) names.Add(Path.GetFileName(d));
+        foreach (var z in new[] { _current }.Concat(_inFlight.Keys))
+            if (z is not null) foreach (var d in z.Sandbox.CgroupDirs) names.Add(Path.GetFileName(d));
+        return names;
+    }
+
+    /// <summary>How many children are prepared, the private memory of their processes (kB) and what their cgroups are charged (bytes).</summary>
+    public (int Count, long PrivateKb, long CgroupBytes) PreparedMemory()
+    {
+        int count = 0;
+        long privateKb = 0, charged = 0;
+        foreach (var j in _prepared)
+        {
+            count++;
+            charged += j.Cgroup.CurrentMemory();
+            foreach (var pid in j.Cgroup.Pids())
+            {
+                try
+                {
+                    foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
+                        if (line.StartsWith("Private_Clean:", StringComparison.Ordinal) || line.StartsWith("Private_Dirty:", StringComparison.Ordinal))
+                            privateKb += long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (IOException) { }
+            }
+        }
+        return (count, privateKb, charged);
+    }
+
+    /// <summary>Why the last zygote failed to start, if one did.</summary>
+    public string? LastStartError { get; private set; }
+
+    /// <summary>Whether children are being prepared or a zygote is starting.</summary>
+    public bool Busy => Volatile.Read(ref _preparing) > 0 || _starting is not null || Volatile.Read(ref _discarding) > 0;
+
+    private int _discarding;
+
+    private void Discard(ZygoteJob job)
+    {
+        Interlocked.Increment(ref _discarding);
+        _ = job.DiscardAsync().ContinueWith(_ => Interlocked.Decrement(ref _discarding), TaskScheduler.Default);
+    }
+
+    /// <summary>Children prepared and waiting.</summary>
+    public int PreparedCount => _prepared.Count;
+
+    public static bool Eligible(SandboxSpec spec) => spec.FastPath?.Kind == "python" && spec.ExtraBinds.Count == 0;
+
+    /// <summary>Starts the zygote (if needed) and waits until it and its prepared children are ready.</summary>
+    public async Task<bool> WarmUpAsync(CancellationToken ct)
+    {
+        var z = await EnsureZygoteAsync(wait: true, ct).ConfigureAwait(false);
+        if (z is null) return false;
+        Refill(z);
+        var deadline = Environment.TickCount64 + 30_000;
+        while (_prepared.Count < Math.Min(_options.Prepared, 1) && Environment.TickCount64 < deadline && z.Alive)
+            await Task.Delay(5, ct).ConfigureAwait(false);
+        while (_prepared.Count + Volatile.Read(ref _preparing) < _options.Prepared && Environment.TickCount64 < deadline) await Task.Delay(5, ct).ConfigureAwait(false);
+        while (Volatile.Read(ref _preparing) > 0 && Environment.TickCount64 < deadline) await Task.Delay(5, ct).ConfigureAwait(false);
+        return z.Alive;
+    }
+
+    /// <summary>Runs <paramref name="spec"/> on the fast path, or returns null when it cannot (the caller goes cold).</summary>
+    public async Task<SandboxOutcome?> TryExecuteAsync(SandboxSpec spec, Func<OutputChunk, ValueTask>? onOutput, CancellationToken ct)
+    {
+        if (_disposed || !_options.Enabled || !Eligible(spec)) return null;
+        var zygote = await EnsureZygoteAsync(wait: false, ct).ConfigureAwait(false);
+        if (zygote is null)
+        {
+            Fallback("no live zygote" + (LastStartError is null ? "" : " (last start: " + LastStartError + ")"));
+            return null;
+        }
+        _inFlight.AddOrUpdate(zygote, 1, (_, n) => n + 1);
+        try
+        {
+            ZygoteJob? job = null;
+            var path = "zygote";
+            if (spec.Limits == _defaultLimits) job = TakePrepared(zygote);
+            if (job is null)
+            {
+                path = "zygote-on-demand";
+                try
+                {
+                    job = await zygote.PrepareAsync(spec.Limits, ct).ConfigureAwait(false);
+                }
+                catch (SandboxException ex)
+                {
+                    Fallback("on-demand prepare failed: " + ex.Message);
+                    return null;
+                }
+            }
+            Refill(zygote);
+            return await job.ExecuteAsync(spec, path, onOutput, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.AddOrUpdate(zygote, 0, (_, n) => n - 1);
+            await RecycleIfDueAsync(zygote).ConfigureAwait(false);
+        }
+    }
+
+    private ZygoteJob? TakePrepared(PythonZygote zygote)
+    {
+        while (_prepared.TryDequeue(out var job))
+        {
+            if (job.Zygote == zygote && zygote.Alive) return job;
+            Discard(job);
+        }
+        return null;
+    }
+
+    private void Refill(PythonZygote zygote)
+    {
+        while (!_disposed && zygote.Alive && zygote == _current)
+        {
+            var preparing = Volatile.Read(ref _preparing);
+            if (_prepared.Count + preparing >= _options.Prepared || preparing >= _options.RefillConcurrency) return;
+            if (IdleMemoryBytes() > (long)_options.MaxIdleMemoryMb << 20) return;
+            if (Interlocked.CompareExchange(ref _preparing, preparing + 1, preparing) != preparing) continue;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    var job = await zygote.PrepareAsync(_defaultLimits, CancellationToken.None).ConfigureAwait(false);
+                    if (_disposed || zygote != _current || !zygote.Alive) await job.DiscardAsync().ConfigureAwait(false);
+                    else _prepared.Enqueue(job);
+                }
+                catch (Exception ex) when (ex is SandboxException or IOException or OperationCanceledException or TimeoutException)
+                {
+                    Debug("prepare failed: " + ex.Message);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _preparing);
+                }
+                Refill(zygote);
+            });
+        }
+    }
+
+    private long IdleMemoryBytes() => _prepared.Sum(j => j.Cgroup.CurrentMemory());
+
+    private async Task<PythonZygote?> EnsureZygoteAsync(bool wait, CancellationToken ct)
+    {
+        Task<PythonZygote?> starting;
+        lock (_gate)
+        {
+            if (_current is { Alive: true } z) return z;
+            if (_starting is null)
+            {
+                if (!wait && Environment.TickCount64 - _lastFailure < RetryAfterFailure.TotalMilliseconds) return null;
+                _starting = StartZygoteAsync();
+            }
+            starting = _starting;
+        }
+        if (!wait) return starting.IsCompletedSuccessfully ? starting.Result : null;
+        return await starting.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task<PythonZygote?> StartZygoteAsync()
+    {
+        PythonZygote? z = null;
+        try
+        {
+            z = await PythonZygote.StartAsync(_backend, _ready, _options, CancellationToken.None).ConfigureAwait(false);
+            PythonZygote? old;
+            lock (_gate)
+            {
+                old = _current;
+                _current = z;
+                _starting = null;
+            }
+            var started = z;
+            _ = started.Completion.ContinueWith(_ => OnZygoteEnded(started), TaskScheduler.Default);
+            if (old is not null) _ = RetireAsync(old);
+            Refill(z);
+            return z;
+        }
+        catch (Exception ex) when (ex is SandboxException or IOException or OperationCanceledException or WardenException)
+        {
+            LastStartError = ex.Message;
+            if (Environment.GetEnvironmentVariable("WARDEN_DEBUG") == "1") Console.Error.WriteLine("warden: zygote: " + ex.Message);
+            lock (_gate)
+            {
+                _starting = null;
+                _lastFailure = Environment.TickCount64;
+            }
+            return null;
+        }
+    }
+
+    /// <summary>Why the last run fell back to a cold sandbox (diagnostics).</summary>
+    public string? LastFallback { get; private set; }
+
+    private void Fallback(string reason)
+    {
+        LastFallback = reason;
+        Debug("running cold: " + reason);
+    }
+
+    private static void Debug(string message)
+    {
+        if (Environment.GetEnvironmentVariable("WARDEN_DEBUG") == "1") Console.Error.WriteLine("warden: zygote pool: " + message);
+    }
+
+    private void OnZygoteEnded(PythonZygote z)
+    {
+        var o = z.Completion.Result;
+        Debug($"zygote ended: signal {o.Signal} exit {o.ExitCode} output-limit {o.OutputLimitHit} killed {o.KilledByWarden} timeout {o.TimedOut} oom {o.OomKilled} stderr {o.Stderr}");
+        lock (_gate)
+        {
+            if (_current == z) _current = null;
+        }
+        while (_prepared.TryPeek(out var j) && j.Zygote == z && _prepared.TryDequeue(out j)) Discard(j);
+    }
+
+    private async Task RecycleIfDueAsync(PythonZygote zygote)
+    {
+        var due = zygote.Jobs >= _options.MaxJobs || Environment.TickCount64 - zygote.StartedAt > _options.MaxAge.TotalMilliseconds;
+        if (!due || _disposed) return;
+        lock (_gate)
+        {
+            if (_current != zygote || _starting is not null) return;
+            _starting = StartZygoteAsync();
+        }
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private async Task RetireAsync(PythonZygote old)
+    {
+        while (_prepared.TryPeek(out var j) && j.Zygote == old && _prepared.TryDequeue(out j)) await j.DiscardAsync().ConfigureAwait(false);
+        var deadline = Environment.TickCount64 + 3_600_000;
+        while (_inFlight.GetValueOrDefault(old) > 0 && Environment.TickCount64 < deadline && old.Alive)
+            await Task.Delay(50).ConfigureAwait(false);
+        _inFlight.TryRemove(old, out _);
+        await old.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        var deadline = Environment.TickCount64 + 10_000;
+        while (Volatile.Read(ref _preparing) > 0 && Environment.TickCount64 < deadline) await Task.Delay(5).ConfigureAwait(false);
+        while (_prepared.TryDequeue(out var j)) await j.DiscardAsync().ConfigureAwait(false);
+        Task<PythonZygote?>? starting;
+        PythonZygote? current;
+        lock (_gate)
+        {
+            starting = _starting;
+            current = _current;
+            _current = null;
+        }
+        if (starting is not null && await starting.ConfigureAwait(false) is { } late && late != current) await late.DisposeAsync().ConfigureAwait(false);
+        if (current is not null) await current.DisposeAsync().ConfigureAwait(false);
+    }
+}

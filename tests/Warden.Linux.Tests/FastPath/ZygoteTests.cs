@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using Warden.Execution;
+using Warden.Policy;
+using Warden.TestSupport;
+using Warden.Tests;
+
+namespace Warden.Linux.Tests.FastPath;
+
+/// <summary>
+/// The Python fast path: executions share nothing with each other or with the zygote, and a
+/// zygote killed under load is replaced without leaving anything behind.
+/// </summary>
+[Collection(EngineCollection.Name)]
+public sealed class ZygoteTests(ZygoteEngineFixture engine)
+{
+    [Fact]
+    public async Task Run_Print_TakesThePreparedZygotePath()
+    {
+        var (r, marker) = await engine.RunAsync("python", "print(1)");
+        Assert.Equal("1\n", r.Stdout);
+        Assert.Equal("zygote", r.Path);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Run_OtherLimits_IsPreparedOnDemandAndVisible()
+    {
+        var (r, marker) = await engine.RunAsync("python", "print(2)", new LimitsRequest { MemoryMb = 200 });
+        Assert.Equal("2\n", r.Stdout);
+        Assert.Equal("zygote-on-demand", r.Path);
+        Assert.Equal(200, r.Limits!.MemoryMb);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Executions_DoNotSeeEachOthersFiles()
+    {
+        var (first, _) = await engine.RunAsync("python", "open('/workspace/secret.txt','w').write('one'); open('/tmp/secret.txt','w').write('one'); print('written')");
+        Assert.Equal("written\n", first.Stdout);
+        var (second, marker) = await engine.RunAsync("python", "import os\nprint(os.path.exists('/workspace/secret.txt'), os.path.exists('/tmp/secret.txt'), sorted(os.listdir('/workspace')), sorted(os.listdir('/tmp')))");
+        Assert.Equal("False False ['main.py'] []\n", second.Stdout);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Executions_DoNotSeeEachOthersProcesses()
+    {
+        // The first execution leaves a daemon behind if it can; the second looks for it.
+        await engine.RunAsync("python", "import os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(60)\nprint('forked')");
+        var (r, marker) = await engine.RunAsync("python", "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))");
+        Assert.Equal("[1]\n", r.Stdout);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Executions_DoNotShareMemoryOrRandomState()
+    {
+        const string code = """
+            import os, random, uuid, numpy
+            try:
+                print(LEAK)
+            except NameError:
+                print('clean')
+            LEAK = 1
+            print(os.urandom(8).hex(), random.random(), uuid.uuid4(), numpy.random.random())
+            """;
+        var (a, _) = await engine.RunAsync("python", code);
+        var (b, marker) = await engine.RunAsync("python", code);
+        Assert.StartsWith("clean\n", a.Stdout);
+        Assert.StartsWith("clean\n", b.Stdout);
+        var va = a.Stdout.Split('\n')[1].Split(' ');
+        var vb = b.Stdout.Split('\n')[1].Split(' ');
+        for (var i = 0; i < 4; i++) Assert.NotEqual(va[i], vb[i]);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Child_CannotSignalOrTraceTheZygoteOrASibling()
+    {
+        var zygoteNsPid = 2; // the zygote inside its own sandbox; invisible from a child's pid namespace
+        var code = $$"""
+            import os, signal, ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            out = []
+            for pid in ({{zygoteNsPid}}, 3, 4, 5, 100):
+                try:
+                    os.kill(pid, signal.SIGKILL); out.append('KILLED')
+                except ProcessLookupError:
+                    out.append('absent')
+                except PermissionError:
+                    out.append('denied')
+            ctypes.set_errno(0)
+            out.append(str(libc.ptrace(16, 2, 0, 0)) + ':' + str(ctypes.get_errno()))  # PTRACE_ATTACH
+            print(' '.join(out))
+            """;
+        var (r, marker) = await engine.RunAsync("python", code);
+        Assert.Equal("absent absent absent absent absent -1:1\n", r.Stdout);
+        Assert.True(engine.Backend.ZygotePool!.Current!.Alive);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Run_NumpyAndMatplotlib_AreAlreadyImportedAndPlotting()
+    {
+        var sw = Stopwatch.StartNew();
+        var (r, marker) = await engine.RunAsync("python",
+            "import numpy, matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig('/workspace/p.png')\nprint('ok')", collect: ["*.png"]);
+        Assert.Equal("ok\n", r.Stdout);
+        Assert.Single(r.Files);
+        Assert.Contains("numpy", engine.Backend.ZygotePool!.Current!.Modules);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Chaos_ZygoteKilledUnderLoad_PoolHealsAndNothingIsLeft()
+    {
+        var pool = engine.Backend.ZygotePool!;
+        var victim = pool.Current!;
+        var markers = new List<string>();
+        var runs = new List<Task<(RunResult, string)>>();
+        for (var i = 0; i < 6; i++)
+            runs.Add(engine.RunAsync("python", "import time\ntime.sleep(0.5)\nprint('done')").ContinueWith(t => t.Result));
+        await Task.Delay(200);
+        victim.Kill(); // kill -9 of the zygote's whole sandbox, mid-load
+        var results = new List<RunResult>();
+        foreach (var t in runs)
+        {
+            try
+            {
+                var (r, m) = await t;
+                results.Add(r);
+                markers.Add(m);
+            }
+            catch (Xunit.Sdk.XunitException)
+            {
+                // a run the fixture routed cold while the zygote was down: allowed, it still ran
+            }
+        }
+        // In-flight runs report a sandbox error, never a wrong program result; the rest ran.
+        Assert.All(results, r => Assert.True(r.Reason == RunReason.SandboxError || r.Stdout == "done\n", $"{r.Reason} {r.Stdout}"));
+        await victim.Completion;
+        Assert.False(victim.Alive);
+
+        // The next run heals the pool: a new zygote, prepared children, the fast path again.
+        var (after, marker) = await engine.RunAsync("python", "print('healed')");
+        Assert.Equal("healed\n", after.Stdout);
+        Assert.NotSame(victim, pool.Current);
+        foreach (var m in markers) Assert.Empty(Leftovers.ProcessesWithMarker(m));
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+}
