@@ -22,6 +22,9 @@ public sealed class EngineSection
     /// <summary>Keep the cgroup attach lock warm. Default true.</summary>
     public bool? KeepCgroupAttachWarm { get; set; }
 
+    /// <summary>The Python zygote fast path.</summary>
+    public FastPathSection FastPath { get; set; } = new();
+
     /// <summary>The engine options this section describes.</summary>
     public EngineOptions ToEngineOptions()
     {
@@ -36,6 +39,7 @@ public sealed class EngineSection
             SandboxUidCount = SandboxUidCount ?? d.SandboxUidCount,
             ExtraReadOnlyBinds = ExtraReadOnlyBinds,
             KeepCgroupAttachWarm = KeepCgroupAttachWarm ?? d.KeepCgroupAttachWarm,
+            FastPath = FastPath.ToZygoteOptions(d.FastPath),
             UnsafeNoIsolation = false,
         };
     }

@@ -112,6 +112,10 @@ internal sealed record ServerSettings
         var uids = us.AllowedUids is { Length: > 0 } given ? given.ToHashSet() : new HashSet<int> { 0, (int)Hosting.Posix.EffectiveUid };
         if (uids.Any(u => u < 0)) problems.Add("UnixSocket:AllowedUids must be uids (0 or more)");
 
+        var fp = o.Engine.FastPath;
+        if (fp.Prepared is { } prepared) Range(problems, "Engine:FastPath:Prepared", prepared, 0, 256);
+        if (fp.MaxJobs is { } jobs) Range(problems, "Engine:FastPath:MaxJobs", jobs, 1, 1_000_000);
+        if (fp.MaxAgeSeconds is { } age) Range(problems, "Engine:FastPath:MaxAgeSeconds", age, 1, 86_400);
         if (o.Engine.CgroupVersion is { } cv && cv is not ("auto" or "v1" or "v2")) problems.Add("Engine:CgroupVersion must be auto, v1 or v2");
 
         if (problems.Count > 0) throw new ConfigurationException("Invalid configuration: " + string.Join("; ", problems) + ".");

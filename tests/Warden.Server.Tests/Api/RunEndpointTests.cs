@@ -102,7 +102,7 @@ public sealed class RunEndpointTests(SharedServer server)
             Assert.NotEmpty(Leftovers.ProcessesWithMarker(marker));
         } // the client goes away here, mid-run
         await Eventually.TrueAsync(() => Leftovers.ProcessesWithMarker(marker).Count == 0, TimeSpan.FromSeconds(10), "the run's processes outlived the client");
-        await Eventually.TrueAsync(() => Host.Backend.HostCgroupLeftovers().Count == 0, TimeSpan.FromSeconds(10), "the run's cgroup outlived the client");
+        await Eventually.TrueAsync(() => Sandboxes.OfRuns(Host.Backend) == 0, TimeSpan.FromSeconds(10), "the run's cgroup outlived the client");
         Leftovers.AssertNone(Host.Backend, marker);
     }
 
@@ -125,7 +125,7 @@ public sealed class RunEndpointTests(SharedServer server)
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         }
         await Eventually.TrueAsync(() => Leftovers.ProcessesWithMarker(marker).Count == 0, TimeSpan.FromSeconds(10), "the run outlived the client");
-        await Eventually.TrueAsync(() => Host.Backend.HostCgroupLeftovers().Count == 0, TimeSpan.FromSeconds(10), "the cgroup outlived the client");
+        await Eventually.TrueAsync(() => Sandboxes.OfRuns(Host.Backend) == 0, TimeSpan.FromSeconds(10), "the cgroup outlived the client");
         Leftovers.AssertNone(Host.Backend, marker);
     }
 
