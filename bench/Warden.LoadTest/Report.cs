@@ -17,6 +17,7 @@ internal static class Report
         public int WarmupRequests { get; init; }
         public long RssBeforeKb { get; init; }
         public int CgroupsAfterExit { get; init; }
+        public int BaselineSandboxes { get; init; }
         public string LoadBefore { get; init; } = "";
         public string LoadAfter { get; init; } = "";
         public int LeftoverProcesses { get; init; }
@@ -52,7 +53,7 @@ internal static class Report
         sb.AppendLine();
         var statuses = string.Join(", ", all.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{(g.Key == 0 ? "connection error" : g.Key.ToString(ic))}: {g.Count()}"));
         foreach (var (r, n) in i.Rounds.Select((r, n) => (r, n + 1)))
-            sb.AppendLine(ic, $"- round {n}: **{r.Results.Count / r.Elapsed.TotalSeconds:F1} requests/s** ({r.Results.Count} in {r.Elapsed.TotalSeconds:F1} s); server RSS {r.RssAfterKb / 1024.0:F0} MiB at its end, {r.RssIdleKb / 1024.0:F0} MiB after 10 s idle; live sandbox cgroups when idle: {r.SandboxesIdle}");
+            sb.AppendLine(ic, $"- round {n}: **{r.Results.Count / r.Elapsed.TotalSeconds:F1} requests/s** ({r.Results.Count} in {r.Elapsed.TotalSeconds:F1} s); server RSS {r.RssAfterKb / 1024.0:F0} MiB at its end, {r.RssIdleKb / 1024.0:F0} MiB after 10 s idle; sandbox cgroups when idle: {r.SandboxesIdle} (after warm-up: {i.BaselineSandboxes}, the fast path's zygote and prepared children)");
         sb.AppendLine(ic, $"- server RSS after warm-up (20 runs): {i.RssBeforeKb / 1024.0:F0} MiB");
         sb.AppendLine(ic, $"- statuses: {statuses}; **5xx: {all.Count(s => s.Status >= 500)}**, wrong or failed answers: {all.Count(s => !s.Ok)}");
         sb.AppendLine(ic, $"- audit: **{i.AuditRecords} records for {total + i.WarmupRequests} requests** (warm-up included; {i.AuditRunRecords} `runs.create`); lost: {total + i.WarmupRequests - i.AuditRecords}");
