@@ -83,6 +83,31 @@ public sealed partial class ServeCommandTests : IDisposable
         lock (sb) return sb.ToString();
     }
 
+    [Fact]
+    public async Task Serve_OnANonLoopbackAddressWithoutTls_Warns()
+    {
+        var data = Path.Combine(_dir, "data");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "warden.dll"), "serve", "--urls", "http://0.0.0.0:0", "--data", data, "--no-socket" }) psi.ArgumentList.Add(a);
+        using var server = Process.Start(psi)!;
+        var output = new StringBuilder();
+        void Collect(object? _, DataReceivedEventArgs e) { if (e.Data is not null) lock (output) output.AppendLine(e.Data); }
+        server.OutputDataReceived += Collect;
+        server.ErrorDataReceived += Collect;
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        try
+        {
+            for (var i = 0; i < 600 && !Banner(output).Contains("listening on", StringComparison.Ordinal); i++) await Task.Delay(100);
+            Assert.Contains("without TLS", Banner(output));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
     [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningRegex();
 

@@ -104,6 +104,8 @@ public sealed class RunEndpointTests(SharedServer server)
         await Eventually.TrueAsync(() => Leftovers.ProcessesWithMarker(marker).Count == 0, TimeSpan.FromSeconds(10), "the run's processes outlived the client");
         await Eventually.TrueAsync(() => Sandboxes.OfRuns(Host.Backend) == 0, TimeSpan.FromSeconds(10), "the run's cgroup outlived the client");
         Leftovers.AssertNone(Host.Backend, marker);
+        await Eventually.TrueAsync(() => Host.Store.QueryAudit(new Storage.AuditQuery { Limit = 20, Owner = "alice", Action = "runs.create" })
+            .Any(r => r.Outcome == "client-closed"), TimeSpan.FromSeconds(10), "the abandoned run was not audited as client-closed");
     }
 
     [Fact]
