@@ -6,7 +6,9 @@
 #   g++                        C++ programs
 #   python3 python3-numpy python3-matplotlib python3-pandas   Debian's Python with the usual stack
 #   rustc                      Rust programs, and rust-test problems of warden eval (rustc --test)
-warden_packages="bubblewrap gcc libc6-dev g++ python3 python3-numpy python3-matplotlib python3-pandas rustc"
+#   nodejs                     JavaScript programs and the JavaScript session kernel
+#   python3-ipykernel python3-jupyter-client   the Jupyter baseline of bench/sessions (and IPython.display in sessions)
+warden_packages="bubblewrap gcc libc6-dev g++ python3 python3-numpy python3-matplotlib python3-pandas rustc nodejs python3-ipykernel python3-jupyter-client"
 
 warden_missing_packages() {
   local missing=""

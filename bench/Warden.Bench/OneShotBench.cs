@@ -23,8 +23,12 @@ internal static class OneShotBench
 
     public static async Task RunAsync(int n, string outDir)
     {
-        using var backend = new LinuxSandboxBackend();
+        // Issue 2 measures the cold path (a fresh sandbox per run); the fast path has its own row.
+        using var backend = new LinuxSandboxBackend(new EngineOptions { FastPath = new Warden.Linux.FastPath.ZygoteOptions { Enabled = false } });
         var runner = WardenEngine.CreateRunner(backend);
+        using var fastBackend = new LinuxSandboxBackend();
+        await fastBackend.WarmUpAsync();
+        var fastRunner = WardenEngine.CreateRunner(fastBackend);
         var (bwrapArgs, seccomp) = backend.BwrapByHand(new SandboxSpec
         {
             Argv = ["/usr/bin/python3", "-u", "-c", Code],
@@ -45,12 +49,17 @@ internal static class OneShotBench
             ("bare /usr/bin/python3 (no isolation)", () => Spawn("/usr/bin/python3", ["python3", "-c", Code], null), 1),
             ("bubblewrap by hand, minimal flags", () => Spawn("/usr/bin/setpriv", [.. SetPriv, "/usr/bin/bwrap", .. minimal], null), 1),
             ("bubblewrap by hand, Warden's flags + seccomp", () => Spawn("/usr/bin/setpriv", [.. SetPriv, "/usr/bin/bwrap", .. bwrapArgs], seccomp), 1),
-            ("Warden library (RunAsync)", async () =>
+            ("Warden library (RunAsync), cold path", async () =>
             {
                 var r = await runner.RunAsync(new RunRequest { Language = "python", Code = Code });
-                return r.Reason == RunReason.Exited && r.Stdout == "1\n";
+                return r.Reason == RunReason.Exited && r.Stdout == "1\n" && r.Path == "cold";
             }, 1),
             ("./warden run (CLI process)", () => Spawn(cli, [cli, "run", "-l", "python", "-c", Code], null), 4),
+            ("Warden library, fast path (issue 3)", async () =>
+            {
+                var r = await fastRunner.RunAsync(new RunRequest { Language = "python", Code = Code });
+                return r.Reason == RunReason.Exited && r.Stdout == "1\n";
+            }, 1),
         };
 
         // Warm up every variant (page cache, JIT, the CLI's build).

@@ -13,22 +13,26 @@ _PROTO_IN = os.dup(0)    # requests (non-inheritable: PEP 446)
 _PROTO_OUT = os.dup(1)   # messages
 _STDERR = os.dup(2)      # the sandbox's stderr, for the kernel's own last words
 
-import ast
 import binascii
 import builtins
 import errno
 import fcntl
 import importlib.machinery
 import io
-import json
-import linecache
 import select
-import signal
+import _signal as signal  # the signal module imports enum (~4 ms)
 import stat as _stat
 import struct
-import threading
+import _thread  # threading imports functools and collections
 import time
 import types
+from _queue import SimpleQueue
+
+# json, ast and linecache cost ~10 ms to import: they are loaded right after the kernel says it is
+# ready (the reader thread and the main thread each import what they need; imports are locked).
+json = None
+ast = None
+linecache = None
 
 WORKSPACE = "/workspace"
 PROTOCOL = 1
@@ -40,8 +44,8 @@ MAX_LIST = 10000
 CHUNK = 256 << 10
 FIONREAD = 0x541B
 UPLOAD_PREFIX = ".warden-upload-"
-KERNEL_FILE = "<string>"
-_MAIN_TID = threading.get_ident()
+KERNEL_FILE = sys._getframe().f_code.co_filename  # "<string>" from source, "<warden-kernel>" precompiled
+_MAIN_TID = _thread.get_ident()
 _KERNEL_PID = os.getpid()
 
 
@@ -65,14 +69,14 @@ def _after_fork_in_child():
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
-_send_lock = threading.Lock()
+_send_lock = _thread.allocate_lock()
 
 
 def send(msg):
     if _st.forked:
         return
     data = json.dumps(msg, ensure_ascii=False, separators=(",", ":"), default=repr).encode("utf-8", "replace") + b"\n"
-    on_main = threading.get_ident() == _MAIN_TID
+    on_main = _thread.get_ident() == _MAIN_TID
     if on_main:
         _st.shield += 1
     try:
@@ -128,7 +132,7 @@ sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8"
 sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
 _our_streams = (sys.stdout, sys.stderr)
 
-_pump_cond = threading.Condition()
+_pump_lock = _thread.allocate_lock()
 _pump_busy = False
 
 
@@ -154,7 +158,7 @@ def _pump():
             ready = poller.poll()
         except InterruptedError:
             continue
-        with _pump_cond:
+        with _pump_lock:
             _pump_busy = True
         try:
             for fd, _ in ready:
@@ -173,9 +177,8 @@ def _pump():
                 _st.cell_budget -= len(data)
                 send({"id": cid, "type": "stream", "name": names[fd], "text": text})
         finally:
-            with _pump_cond:
+            with _pump_lock:
                 _pump_busy = False
-                _pump_cond.notify_all()
 
 
 def _drain_output(timeout=1.0):
@@ -188,12 +191,15 @@ def _drain_output(timeout=1.0):
         except Exception:
             pass
     deadline = time.monotonic() + timeout
-    with _pump_cond:
-        while _pump_busy or _pending(_out_r) or _pending(_err_r):
-            left = deadline - time.monotonic()
-            if left <= 0:
+    while True:
+        # The pump sets busy (under the lock) before it reads: not busy and nothing in the pipes
+        # means everything written so far has been sent.
+        with _pump_lock:
+            if not _pump_busy and not _pending(_out_r) and not _pending(_err_r):
                 return
-            _pump_cond.wait(min(left, 0.01))
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(0.0002)
 
 
 # ---------------------------------------------------------------- rich output
@@ -840,7 +846,7 @@ def _run_command(req):
                     p.stdin.close()
                 except OSError:
                     pass
-        threading.Thread(target=feed, daemon=True).start()
+        _thread.start_new_thread(feed, ())
     fds = {p.stdout.fileno(): "stdout", p.stderr.fileno(): "stderr"}
     decoders = {fd: codecs.getincrementaldecoder("utf-8")("replace") for fd in fds}
     used = {"stdout": 0, "stderr": 0}
@@ -884,6 +890,16 @@ def _run_command(req):
     send({"id": rid, "type": "exit", "exitCode": rc if rc >= 0 else None, "signal": -rc if rc < 0 else None,
           "timedOut": state["timedOut"], "cancelled": state["cancelled"], "truncated": state["truncated"],
           "wallMs": (time.monotonic() - started) * 1000.0})
+
+
+def op_configure(req):
+    # A prepared kernel (started before its session was asked for) takes the session's variables:
+    # cells see them in os.environ and commands and child processes inherit them.
+    env = req.get("env") or {}
+    for k, v in env.items():
+        if isinstance(k, str) and isinstance(v, str):
+            os.environ[k] = v
+    return None
 
 
 def op_cancel(req):
@@ -1024,14 +1040,22 @@ def restart():
 _INLINE = {
     "upload-open": op_upload_open, "upload-chunk": op_upload_chunk, "upload-close": op_upload_close,
     "upload-abort": op_upload_abort, "read-open": op_read_open, "read": op_read, "read-close": op_read_close,
-    "list": op_list, "delete": op_delete, "cancel": op_cancel,
+    "list": op_list, "delete": op_delete, "cancel": op_cancel, "configure": op_configure,
 }
 
-import queue as _queue_mod
-_queue = _queue_mod.SimpleQueue()
+_queue = SimpleQueue()
+
+
+def _load_modules():
+    global json, ast, linecache
+    import json as _j
+    import ast as _a
+    import linecache as _l
+    json, ast, linecache = _j, _a, _l
 
 
 def _reader():
+    _load_modules()
     f = os.fdopen(_PROTO_IN, "rb", buffering=1 << 16, closefd=False)
     while True:
         line = f.readline(MAX_REQUEST + 1)
@@ -1047,7 +1071,7 @@ def _reader():
         if op in ("execute", "restart", "shutdown"):
             _queue.put(req)
         elif op == "command":
-            threading.Thread(target=run_command, args=(req,), daemon=True).start()
+            _thread.start_new_thread(run_command, (req,))
         else:
             handler = _INLINE.get(op)
             try:
@@ -1074,10 +1098,13 @@ def main():
     signal.signal(signal.SIGINT, _on_sigint)
     # Helper threads never take SIGINT: it must interrupt the main thread's system calls.
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    threading.Thread(target=_pump, daemon=True, name="warden-pump").start()
-    threading.Thread(target=_reader, daemon=True, name="warden-reader").start()
+    _thread.start_new_thread(_pump, ())
+    _thread.start_new_thread(_reader, ())
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    send({"type": "ready", "protocol": PROTOCOL, "language": "python", "version": sys.version.split()[0], "pid": os.getpid()})
+    # Said before the slow imports (json is not loaded yet): requests wait in the pipe meanwhile.
+    ready = '{"type":"ready","protocol":%d,"language":"python","version":"%s","pid":%d}\n' % (PROTOCOL, sys.version.split()[0], os.getpid())
+    os.write(_PROTO_OUT, ready.encode())
+    _load_modules()
     import site  # after ready: started with -S so the sandbox comes up faster
     try:
         site.main()

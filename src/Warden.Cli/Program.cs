@@ -17,6 +17,7 @@ internal static class Program
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(SqlCommand.Create());
+        root.Subcommands.Add(SessionCommand.Create());
         try
         {
             // Warden's own errors are handled per command; anything else is a bug: one line, no stack trace.

@@ -22,6 +22,8 @@ public sealed class SessionManager : ISessionManager
     private readonly object _createGate = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Task _reaper;
+    private readonly KernelPrograms _programs;
+    private readonly PreparedKernels? _prepared;
     private int _disposed;
 
     /// <summary>Creates a manager over <paramref name="backend"/> (the Linux engine: <c>WardenEngine.SharedBackend</c>).</summary>
@@ -29,10 +31,19 @@ public sealed class SessionManager : ISessionManager
     {
         ArgumentNullException.ThrowIfNull(backend);
         _backend = backend;
+        _programs = new KernelPrograms(backend);
         _options = options ?? new SessionManagerOptions();
         if (_options.MaxSessions < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxSessions must be at least 1.");
+        if (_options.PreparedSessions > 0)
+        {
+            _prepared = new PreparedKernels(backend, _programs, _options);
+            _prepared.Refill();
+        }
         _reaper = _options.RunReaper ? Task.Run(ReaperLoopAsync) : Task.CompletedTask;
     }
+
+    /// <summary>Prepared kernels ready to be adopted (for tests and status).</summary>
+    internal int PreparedReady => _prepared?.ReadyCount ?? 0;
 
     /// <summary>The options in force.</summary>
     public SessionManagerOptions Options => _options;
@@ -65,13 +76,14 @@ public sealed class SessionManager : ISessionManager
             if (_sessions.Values.Count(s => s.IsLive) >= _options.MaxSessions) throw new SessionLimitException(_options.MaxSessions);
             string id;
             do id = SessionIds.New(); while (_sessions.ContainsKey(id));
-            session = new Session(id, owner, language, limits, env, idle, lifetime, _backend, _options);
+            session = new Session(id, owner, language, limits, env, idle, lifetime, _backend, _programs, _options);
             _sessions[id] = session;
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+        var prepared = _prepared is not null && PreparedKernels.Eligible(language, limits, lifetime, request.Env, _options) ? _prepared.TryTake() : null;
         try
         {
-            await session.StartAsync(request.InitCode, linked.Token).ConfigureAwait(false);
+            await session.StartAsync(request.InitCode, prepared, request.Env, linked.Token).ConfigureAwait(false);
         }
         catch
         {
@@ -174,6 +186,7 @@ public sealed class SessionManager : ISessionManager
     public async Task ReapAsync()
     {
         var now = _options.TimeProvider.GetUtcNow();
+        _prepared?.Trim();
         var ending = new List<Task>();
         foreach (var s in _sessions.Values)
         {
@@ -223,6 +236,7 @@ public sealed class SessionManager : ISessionManager
         await _shutdown.CancelAsync().ConfigureAwait(false);
         await _reaper.ConfigureAwait(false);
         await Task.WhenAll(_sessions.Values.Select(s => s.EndAsync(SessionEndReason.Shutdown))).ConfigureAwait(false);
+        if (_prepared is not null) await _prepared.DisposeAsync().ConfigureAwait(false);
         _shutdown.Dispose();
     }
 }

@@ -47,6 +47,17 @@ public sealed record SessionManagerOptions
     /// <summary>Commands running at once in one session. Default 8.</summary>
     public int MaxConcurrentCommands { get; init; } = 8;
 
+    /// <summary>
+    /// Python kernels kept started ahead for sessions that ask for the default profile (Python, the
+    /// default limits, at most the default lifetime, no interpreter start-up variables): such a
+    /// session starts in about a millisecond instead of tens. Each waits in its own sandbox (with the
+    /// default limits, not counted as a session) and is used once. Default 0 (off).
+    /// </summary>
+    public int PreparedSessions { get; init; }
+
+    /// <summary>How long a prepared kernel may wait before it is replaced by a fresh one. Default 5 min.</summary>
+    public TimeSpan PreparedMaxAge { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Clock of the reaper and of every timestamp (tests inject a manual one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

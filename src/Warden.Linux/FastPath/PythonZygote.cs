@@ -22,8 +22,8 @@ namespace Warden.Linux.FastPath;
 /// </summary>
 internal sealed class PythonZygote : IAsyncDisposable
 {
-    /// <summary>Tasks per job besides the user's: the job's supervisor (the helper in wait mode).</summary>
-    private const int JobOverheadTasks = 1;
+    /// <summary>Tasks per job besides the user's: its supervisor outside and its pid 1 inside (both the helper in wait mode).</summary>
+    private const int JobOverheadTasks = 2;
 
     private readonly LinuxSandboxBackend _backend;
     private readonly LinuxSandboxBackend.Ready _ready;

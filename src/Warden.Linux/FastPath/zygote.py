@@ -6,14 +6,16 @@
 # Per job ("prepare"), over the control socket on fd 5 (SOCK_SEQPACKET, JSON + SCM_RIGHTS):
 #   zygote --fork--> A: unshare(mount, pid, net, ipc, uts); private tmpfs /workspace, /tmp,
 #                       /dev/shm; hostname; loopback up; asks Warden to put it in the job's
-#                       cgroup ("attach") and waits for "go"; forks B; becomes
-#                       `warden-helper wait` (reports B's exit status on the status pipe).
-#                  B: pid 1 of the new pid namespace; fresh /proc; rlimits; every capability
-#                     dropped (effective, permitted, inheritable, ambient, bounding);
-#                     no_new_privs; Warden's seccomp filter; re-seeded random generators;
-#                     says "R" (prepared) and blocks until the job arrives; runs it in-process
-#                     (the interpreter and the preloaded modules are already warm); sends the
-#                     collected files; exits.
+#                       cgroup ("attach") and waits for "go"; unshare(cgroup); forks B; becomes
+#                       `warden-helper wait` (only to reap B).
+#                  B: pid 1 of the new pid namespace; fresh /proc; forks C; drops every
+#                     capability and becomes `warden-helper wait`, the namespace's init, which
+#                     reports C's end on the status pipe (as on the cold path).
+#                  C: the program, pid 2: rlimits; every capability dropped (effective,
+#                     permitted, inheritable, ambient, bounding); no_new_privs; Warden's
+#                     seccomp filter; re-seeded random generators; says "R" (prepared) and
+#                     blocks until the job arrives; runs it in-process (the interpreter and the
+#                     preloaded modules are already warm); sends the collected files; exits.
 import os, sys
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x04000000, 0x08000000, 0x20000000, 0x40000000  # and CLONE_NEWCGROUP 0x02000000
@@ -237,10 +239,33 @@ def run_job(job, col_fd):
         collect(col_fd, job["collect"], int(job.get("collectMax", 16 << 20)))
     os._exit(rc)
 
-def child_b(cmd, job_fd, out_fd, err_fd, col_fd, seccomp):
+def child_b(cmd, job_fd, out_fd, err_fd, st_fd, col_fd, seccomp, helper):
+    # B: pid 1 of the job's pid namespace. It mounts the namespace's /proc, forks C (the
+    # program), and becomes `warden-helper wait`: as init it reaps orphans, reports C's end on
+    # the status pipe, and the program (C) has ordinary, non-init signal semantics.
     try:
         check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+        pid = os.fork()
+        if pid == 0:
+            os.close(st_fd)
+            child_c(cmd, job_fd, out_fd, err_fd, col_fd, seccomp)
+        drop_all_capabilities()
+        os.dup2(st_fd, 3)
+        null = os.open("/dev/null", os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.closerange(4, 1 << 16)
+        os.execv(helper, [helper, "wait", str(pid)])
+    except BaseException:
+        try:
+            os.write(err_fd, ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())
+        finally:
+            os._exit(125)
+
+def child_c(cmd, job_fd, out_fd, err_fd, col_fd, seccomp):
+    try:
+        check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
         for name, (soft, hard) in cmd["rlimits"].items():
             resource.setrlimit(getattr(resource, "RLIMIT_" + name.upper()), (soft, hard))
         null = os.open("/dev/null", os.O_RDWR)
@@ -299,16 +324,16 @@ def child_a(control, cmd, fds, seccomp, helper):
         check(libc.unshare(0x02000000), "unshare cgroup")
         pid = os.fork()
         if pid == 0:
-            os.close(st_fd)
-            child_b(cmd, job_fd, out_fd, err_fd, col_fd, seccomp)
-        # A keeps nothing of the job but the status pipe, and becomes the small static helper.
+            child_b(cmd, job_fd, out_fd, err_fd, st_fd, col_fd, seccomp, helper)
+        # A keeps nothing of the job and becomes the small static helper, which waits for B
+        # (its status report goes nowhere: B's own helper reports the program's end).
         check(libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clear ambient")
-        os.dup2(st_fd, 3)
         null = os.open("/dev/null", os.O_RDWR)
+        os.dup2(null, 3)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
         os.closerange(4, 1 << 16)
-        os.execv(helper, [helper, "wait"])
+        os.execv(helper, [helper, "wait", str(pid)])
     except BaseException:
         try:
             os.write(err_fd, ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())

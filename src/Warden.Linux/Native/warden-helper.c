@@ -293,15 +293,17 @@ static int report_status(int status, const struct rusage *ru)
 /* wait mode: the zygote's per-job supervisor (see FastPath/zygote.py) becomes this after it
  * forked the job. It reports the job's end on fd 3. The job is pid 1 of its own pid namespace,
  * so it cannot see or signal us. */
-static int wait_mode(void)
+static int wait_mode(int argc, char **argv)
 {
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die("PR_SET_DUMPABLE");
+    /* The pid to report; any other child (an orphan reparented to us as pid 1) is only reaped. */
+    pid_t target = argc > 0 ? (pid_t)strtol(argv[0], NULL, 10) : -1;
     int status;
     struct rusage ru;
     for (;;) {
         pid_t w = wait4(-1, &status, 0, &ru);
-        if (w > 0) break;
-        if (errno != EINTR) die("wait4");
+        if (w > 0 && (target <= 0 || w == target)) break;
+        if (w < 0 && errno != EINTR) die("wait4");
     }
     int code = report_status(status, &ru);
     write_all(STATUS_FD, "D\n", 2);
@@ -389,7 +391,7 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "launch")) return launch(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "exec")) return exec_mode(argc - 2, argv + 2);
-    if (argc >= 2 && !strcmp(argv[1], "wait")) return wait_mode();
+    if (argc >= 2 && !strcmp(argv[1], "wait")) return wait_mode(argc - 2, argv + 2);
     static const char usage[] = "usage: warden-helper launch|exec|wait ... (internal to Warden)\n";
     (void)!write(2, usage, sizeof usage - 1);
     return 2;

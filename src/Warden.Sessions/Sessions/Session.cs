@@ -17,13 +17,14 @@ internal sealed partial class Session
     private readonly ISandboxBackend _backend;
     private readonly SessionManagerOptions _options;
     private readonly KernelLanguage _language;
-    private readonly SandboxSpec _spec;
+    private readonly KernelPrograms _programs;
+    private SandboxSpec _spec;
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly SemaphoreSlim _cellLock = new(1, 1);
     private readonly SemaphoreSlim _commandSlots;
     private readonly TaskCompletionSource _gone = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly StderrTail _stderr = new();
+    private StderrTail _stderr = new();
     private KernelConnection? _conn;
     private SessionState _state = SessionState.Starting;
     private SessionEndReason? _reason;
@@ -37,8 +38,9 @@ internal sealed partial class Session
     private DateTimeOffset? _endedAt;
 
     public Session(string id, string owner, KernelLanguage language, Limits limits, IReadOnlyDictionary<string, string> env,
-        int idleTtlSeconds, int maxLifetimeSeconds, ISandboxBackend backend, SessionManagerOptions options)
+        int idleTtlSeconds, int maxLifetimeSeconds, ISandboxBackend backend, KernelPrograms programs, SessionManagerOptions options)
     {
+        _programs = programs;
         Id = id;
         Owner = owner;
         _language = language;
@@ -54,7 +56,7 @@ internal sealed partial class Session
         var lifetimeMs = (int)Math.Min(int.MaxValue, (maxLifetimeSeconds + 60L) * 1000);
         _spec = new SandboxSpec
         {
-            Argv = language.Argv(language.Source),
+            Argv = [],
             Env = env,
             Limits = limits with { TimeoutMs = lifetimeMs },
             ExtraPids = language.ExtraPids,
@@ -123,11 +125,12 @@ internal sealed partial class Session
     }
 
     /// <summary>Starts the sandbox and kernel, then runs the init code; throws <see cref="SessionStartException"/> on failure (the session has then ended).</summary>
-    public async Task StartAsync(string? initCode, CancellationToken cancellationToken)
+    public async Task StartAsync(string? initCode, PreparedKernel? prepared, IReadOnlyDictionary<string, string>? env, CancellationToken cancellationToken)
     {
         try
         {
-            await StartKernelAsync(cancellationToken).ConfigureAwait(false);
+            if (prepared is not null) await AdoptAsync(prepared, env, cancellationToken).ConfigureAwait(false);
+            else await StartKernelAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -162,6 +165,7 @@ internal sealed partial class Session
         IInteractiveSandbox sandbox;
         try
         {
+            _spec = _spec with { Argv = await _programs.ArgvAsync(_language).ConfigureAwait(false) };
             sandbox = await _backend.StartAsync(_spec, chunk =>
             {
                 _stderr.Append(chunk.Text);
@@ -173,7 +177,25 @@ internal sealed partial class Session
             lock (_gate) _startInFlight = false;
             throw;
         }
-        var conn = KernelConnection.Attach(sandbox, _options.MaxMessageBytes);
+        Attach(KernelConnection.Attach(sandbox, _options.MaxMessageBytes));
+        await _conn!.WaitReadyAsync(_options.StartTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes over a kernel started ahead (already ready) and gives it this session's variables.</summary>
+    private async Task AdoptAsync(PreparedKernel prepared, IReadOnlyDictionary<string, string>? env, CancellationToken cancellationToken)
+    {
+        _spec = prepared.Spec;
+        _stderr = prepared.Stderr;
+        Attach(prepared.Connection);
+        if (env is not { Count: > 0 }) return;
+        using var op = prepared.Connection.Begin();
+        await prepared.Connection.SendAsync(new KernelRequest { Op = "configure", Id = op.Id, Env = env }, cancellationToken).ConfigureAwait(false);
+        if ((await op.ReadAsync(cancellationToken).ConfigureAwait(false)).Type != "ok")
+            throw new SessionStartException("The prepared kernel did not take the session's environment.");
+    }
+
+    private void Attach(KernelConnection conn)
+    {
         bool endNow;
         lock (_gate)
         {
@@ -184,7 +206,6 @@ internal sealed partial class Session
         }
         _ = conn.Ended.ContinueWith(t => OnKernelEnded(conn, t.Result), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         if (endNow) conn.Kill(); // ended while the sandbox was starting
-        await conn.WaitReadyAsync(_options.StartTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
         // The first execution leaves a daemon behind if it can; the second looks for it.
         await engine.RunAsync("python", "import os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(60)\nprint('forked')");
         var (r, marker) = await engine.RunAsync("python", "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))");
-        Assert.Equal("[1]\n", r.Stdout);
+        Assert.Equal("[1, 2]\n", r.Stdout); // our pid 1 and the program: nothing of the first execution
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
@@ -82,7 +82,7 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
             import os, signal, ctypes
             libc = ctypes.CDLL(None, use_errno=True)
             out = []
-            for pid in ({{zygoteNsPid}}, 3, 4, 5, 100):
+            for pid in ({{zygoteNsPid}} + 1, 3, 4, 5, 100):
                 try:
                     os.kill(pid, signal.SIGKILL); out.append('KILLED')
                 except ProcessLookupError:
@@ -96,6 +96,17 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
         var (r, marker) = await engine.RunAsync("python", code);
         Assert.Equal("absent absent absent absent absent -1:1\n", r.Stdout);
         Assert.True(engine.Backend.ZygotePool!.Current!.Alive);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Program_KillingItself_DiesAsItWouldOutsideTheZygote()
+    {
+        // The program is not its namespace's init: SIGKILL to itself is not ignored.
+        var (r, marker) = await engine.RunAsync("python", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\nprint('survived')");
+        Assert.Equal(RunReason.Signaled, r.Reason);
+        Assert.Equal("SIGKILL", r.Signal);
+        Assert.Equal("", r.Stdout);
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
