@@ -13,6 +13,8 @@ internal static class Program
         root.Subcommands.Add(LanguagesCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(SqlCommand.Create());
         root.Subcommands.Add(SessionCommand.Create());
@@ -26,7 +28,12 @@ internal static class Program
                 Console.Error.WriteLine("warden: see `warden --help`.");
                 return Commands.RunCommand.ExitUsage;
             }
-            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                // The server handles SIGINT/SIGTERM itself and may take its whole grace period to stop.
+                ProcessTerminationTimeout = parsed.CommandResult.Command.Name == ServeCommand.Name ? null : TimeSpan.FromSeconds(2),
+            });
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

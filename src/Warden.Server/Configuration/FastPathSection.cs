@@ -1,0 +1,25 @@
+using Warden.Linux.FastPath;
+
+namespace Warden.Server.Configuration;
+
+/// <summary>The Python zygote fast path of the engine (see docs/decisions.md); absent fields keep the engine's defaults.</summary>
+public sealed class FastPathSection
+{
+    /// <summary>Whether Python runs use the zygote when their limits allow. Default true.</summary>
+    public bool? Enabled { get; set; }
+    /// <summary>Children kept prepared for the default limits. Default 4.</summary>
+    public int? Prepared { get; set; }
+    /// <summary>Jobs after which a zygote is replaced. Default 256.</summary>
+    public int? MaxJobs { get; set; }
+    /// <summary>Age in seconds after which a zygote is replaced. Default 600.</summary>
+    public int? MaxAgeSeconds { get; set; }
+
+    /// <summary>These settings over <paramref name="d"/>.</summary>
+    public ZygoteOptions ToZygoteOptions(ZygoteOptions d) => d with
+    {
+        Enabled = Enabled ?? d.Enabled,
+        Prepared = Prepared ?? d.Prepared,
+        MaxJobs = MaxJobs ?? d.MaxJobs,
+        MaxAge = MaxAgeSeconds is { } s ? TimeSpan.FromSeconds(s) : d.MaxAge,
+    };
+}
