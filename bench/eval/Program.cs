@@ -15,6 +15,8 @@ var options = ParseArgs(args);
 var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
 var problems = EvalFiles.ReadProblems(options.Problems);
 var samples = EvalFiles.CanonicalSamples(problems);
+// Start the Python zygote first, so every isolated sample can take the fast path.
+await WardenEngine.SharedBackend.WarmUpAsync();
 var isolated = new PathCountingRunner(WardenEngine.CreateRunner());
 var baseline = new UnisolatedPythonRunner();
 var modes = new (string Name, ISandboxRunner Runner)[] { ("isolated (warden)", isolated), ("unisolated baseline", baseline) };
