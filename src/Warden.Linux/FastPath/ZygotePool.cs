@@ -122,7 +122,7 @@ internal sealed class ZygotePool : IAsyncDisposable
         {
             ZygoteJob? job = null;
             var path = "zygote";
-            if (spec.Limits == _defaultLimits) job = TakePrepared(zygote);
+            if (ServedByPrepared(spec.Limits)) job = TakePrepared(zygote);
             if (job is null)
             {
                 path = "zygote-on-demand";
@@ -145,6 +145,16 @@ internal sealed class ZygotePool : IAsyncDisposable
             await RecycleIfDueAsync(zygote).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A prepared child serves a request whose cgroup, tmpfs and rlimits it already has: the same
+    /// limits, except that the timeout may be shorter (Warden's own timer enforces it; the child's
+    /// CPU-seconds rlimit, set from the default timeout, is then only more generous) and the
+    /// output cap may differ (Warden enforces it while reading).
+    /// </summary>
+    private bool ServedByPrepared(Limits l) =>
+        l with { TimeoutMs = _defaultLimits.TimeoutMs, OutputBytes = _defaultLimits.OutputBytes } == _defaultLimits
+        && l.TimeoutMs <= _defaultLimits.TimeoutMs;
 
     private ZygoteJob? TakePrepared(PythonZygote zygote)
     {
