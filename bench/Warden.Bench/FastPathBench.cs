@@ -133,7 +133,7 @@ internal static class FastPathBench
         md.AppendLine();
         md.AppendLine("## Memory");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Prepared sandboxes: {prepared}; private memory per prepared sandbox (Private_Clean + Private_Dirty of its two processes, from smaps_rollup): **{(prepared == 0 ? 0 : privateKb / 1024.0 / prepared):F2} MB** (target ≤ 3 MB); charged to its own cgroup: {(prepared == 0 ? 0 : cgroupBytes / 1024.0 / 1024 / prepared):F2} MB.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Prepared sandboxes: {prepared}; private memory per prepared sandbox (Private_Clean + Private_Dirty of its processes — supervisor, pid 1, program — from smaps_rollup): **{(prepared == 0 ? 0 : privateKb / 1024.0 / prepared):F2} MB** (target ≤ 3 MB); charged to its own cgroup: {(prepared == 0 ? 0 : cgroupBytes / 1024.0 / 1024 / prepared):F2} MB.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- The zygote's own sandbox (interpreter with numpy, pandas, matplotlib): {zygoteMb:F1} MB charged.");
         var text = md.ToString();
         Console.Write(text);
