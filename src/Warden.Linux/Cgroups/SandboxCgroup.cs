@@ -57,13 +57,13 @@ internal sealed class SandboxCgroup
             if (pids.Count == 0) return true;
             // Never Warden itself, whatever a cgroup file says (cgroup v1 lists a process in every
             // cgroup one of its threads is in).
-            if (pids.Remove(Self) && Environment.GetEnvironmentVariable("WARDEN_DEBUG") is "1" or "2")
-                Console.Error.WriteLine($"warden: own pid listed in {Dirs[0]}");
+            if (pids.Remove(Self) && Isolation.DebugLog.Events)
+                Isolation.DebugLog.Write($"own pid listed in {Dirs[0]}");
             if (pids.Count == 0) return true;
             foreach (var pid in pids)
             {
-                if (Environment.GetEnvironmentVariable("WARDEN_DEBUG") == "2")
-                    Console.Error.WriteLine($"warden: kill {pid} in {Dirs[0]}: {CgroupFs.TryRead($"/proc/{pid}/cmdline")?.Replace('\0', ' ')} {CgroupFs.TryRead($"/proc/{pid}/status")?.Split('\n').FirstOrDefault(l => l.StartsWith("NSpid", StringComparison.Ordinal))}");
+                if (Isolation.DebugLog.Kills)
+                    Isolation.DebugLog.Write($"kill {pid} in {Dirs[0]}: {CgroupFs.TryRead($"/proc/{pid}/cmdline")?.Replace('\0', ' ')} {CgroupFs.TryRead($"/proc/{pid}/status")?.Split('\n').FirstOrDefault(l => l.StartsWith("NSpid", StringComparison.Ordinal))}");
                 Libc.kill(pid, Libc.SIGKILL);
             }
             if (Environment.TickCount64 > deadline) return false;

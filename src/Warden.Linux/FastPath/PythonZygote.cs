@@ -120,8 +120,8 @@ internal sealed class PythonZygote : IAsyncDisposable
                 ?? throw new SandboxException("the Python zygote ended before it was ready");
             if (first["op"]?.GetValue<string>() != "ready") throw new SandboxException("the Python zygote sent an unexpected first message");
             z.Modules = first["modules"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [];
-            if (Environment.GetEnvironmentVariable("WARDEN_DEBUG") is "1" or "2")
-                Console.Error.WriteLine($"warden: zygote started: host pid {z.FindHostPid(first["pid"]?.GetValue<int>() ?? 0)}, cgroup {string.Join(",", sandbox.CgroupDirs)}");
+            if (DebugLog.Events)
+                DebugLog.Write($"zygote started: host pid {z.FindHostPid(first["pid"]?.GetValue<int>() ?? 0)}, cgroup {string.Join(",", sandbox.CgroupDirs)}");
             _ = z.ReceiveLoopAsync();
             return z;
         }
@@ -270,7 +270,6 @@ internal sealed class PythonZygote : IAsyncDisposable
     /// <summary>Asks the zygote to exit and waits for its sandbox to be gone.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Environment.GetEnvironmentVariable("WARDEN_DEBUG") == "1") Console.Error.WriteLine("warden: zygote dispose from " + Environment.StackTrace.Replace('\n', '|'));
         try { Send(new JsonObject { ["op"] = "exit" }, []); } catch (IOException) { }
         var done = await Task.WhenAny(_sandbox.Completion, Task.Delay(2000)).ConfigureAwait(false);
         if (done != _sandbox.Completion) _sandbox.Kill();

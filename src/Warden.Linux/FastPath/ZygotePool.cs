@@ -99,11 +99,10 @@ internal sealed class ZygotePool : IAsyncDisposable
         var z = await EnsureZygoteAsync(wait: true, ct).ConfigureAwait(false);
         if (z is null) return false;
         Refill(z);
+        // Wait until every child Refill started is prepared (bounded).
         var deadline = Environment.TickCount64 + 30_000;
-        while (_prepared.Count < Math.Min(_options.Prepared, 1) && Environment.TickCount64 < deadline && z.Alive)
+        while ((_prepared.Count < _options.Prepared || Volatile.Read(ref _preparing) > 0) && z.Alive && Environment.TickCount64 < deadline)
             await Task.Delay(5, ct).ConfigureAwait(false);
-        while (_prepared.Count + Volatile.Read(ref _preparing) < _options.Prepared && Environment.TickCount64 < deadline) await Task.Delay(5, ct).ConfigureAwait(false);
-        while (Volatile.Read(ref _preparing) > 0 && Environment.TickCount64 < deadline) await Task.Delay(5, ct).ConfigureAwait(false);
         return z.Alive;
     }
 
@@ -142,7 +141,7 @@ internal sealed class ZygotePool : IAsyncDisposable
         finally
         {
             _inFlight.AddOrUpdate(zygote, 0, (_, n) => n - 1);
-            await RecycleIfDueAsync(zygote).ConfigureAwait(false);
+            RecycleIfDue(zygote);
         }
     }
 
@@ -236,7 +235,7 @@ internal sealed class ZygotePool : IAsyncDisposable
         catch (Exception ex) when (ex is SandboxException or IOException or OperationCanceledException or WardenException)
         {
             LastStartError = ex.Message;
-            if (Environment.GetEnvironmentVariable("WARDEN_DEBUG") == "1") Console.Error.WriteLine("warden: zygote: " + ex.Message);
+            if (DebugLog.Events) DebugLog.Write("zygote: " + ex.Message);
             lock (_gate)
             {
                 _starting = null;
@@ -257,7 +256,7 @@ internal sealed class ZygotePool : IAsyncDisposable
 
     private static void Debug(string message)
     {
-        if (Environment.GetEnvironmentVariable("WARDEN_DEBUG") == "1") Console.Error.WriteLine("warden: zygote pool: " + message);
+        if (DebugLog.Events) DebugLog.Write("zygote pool: " + message);
     }
 
     private void OnZygoteEnded(PythonZygote z)
@@ -271,7 +270,7 @@ internal sealed class ZygotePool : IAsyncDisposable
         while (_prepared.TryPeek(out var j) && j.Zygote == z && _prepared.TryDequeue(out j)) Discard(j);
     }
 
-    private async Task RecycleIfDueAsync(PythonZygote zygote)
+    private void RecycleIfDue(PythonZygote zygote)
     {
         var due = zygote.Jobs >= _options.MaxJobs || Environment.TickCount64 - zygote.StartedAt > _options.MaxAge.TotalMilliseconds;
         if (!due || _disposed) return;
@@ -280,7 +279,6 @@ internal sealed class ZygotePool : IAsyncDisposable
             if (_current != zygote || _starting is not null) return;
             _starting = StartZygoteAsync();
         }
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     private async Task RetireAsync(PythonZygote old)

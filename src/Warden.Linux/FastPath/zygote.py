@@ -18,7 +18,7 @@
 #                     preloaded modules are already warm); sends the collected files; exits.
 import os, sys
 
-CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x04000000, 0x08000000, 0x20000000, 0x40000000  # and CLONE_NEWCGROUP 0x02000000
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP = 0x20000, 0x04000000, 0x08000000, 0x20000000, 0x40000000, 0x02000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 0x4000, 0x40000
 PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 24, 47, 4, 22, 2
 PR_SET_PDEATHSIG = 1
@@ -239,6 +239,22 @@ def run_job(job, col_fd):
         collect(col_fd, job["collect"], int(job.get("collectMax", 16 << 20)))
     os._exit(rc)
 
+def become_waiter(helper, pid, status_fd):
+    # Keep nothing of the job but the status descriptor (as fd 3) and become the small static
+    # helper, which waits for `pid` and reports its end there.
+    null = os.open("/dev/null", os.O_RDWR)
+    os.dup2(null if status_fd is None else status_fd, 3)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.closerange(4, 1 << 16)
+    os.execv(helper, [helper, "wait", str(pid)])
+
+def preparation_failed(err_fd):
+    try:
+        os.write(err_fd, ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())
+    finally:
+        os._exit(125)
+
 def child_b(cmd, job_fd, out_fd, err_fd, st_fd, col_fd, seccomp, helper):
     # B: pid 1 of the job's pid namespace. It mounts the namespace's /proc, forks C (the
     # program), and becomes `warden-helper wait`: as init it reaps orphans, reports C's end on
@@ -251,17 +267,9 @@ def child_b(cmd, job_fd, out_fd, err_fd, st_fd, col_fd, seccomp, helper):
             os.close(st_fd)
             child_c(cmd, job_fd, out_fd, err_fd, col_fd, seccomp)
         drop_all_capabilities()
-        os.dup2(st_fd, 3)
-        null = os.open("/dev/null", os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)
-        os.closerange(4, 1 << 16)
-        os.execv(helper, [helper, "wait", str(pid)])
+        become_waiter(helper, pid, st_fd)
     except BaseException:
-        try:
-            os.write(err_fd, ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())
-        finally:
-            os._exit(125)
+        preparation_failed(err_fd)
 
 def child_c(cmd, job_fd, out_fd, err_fd, col_fd, seccomp):
     try:
@@ -321,24 +329,15 @@ def child_a(control, cmd, fds, seccomp, helper):
         if read_line(job_fd) != b"go":
             os._exit(125)
         # Now in the job's cgroup: a cgroup namespace rooted there hides every other cgroup.
-        check(libc.unshare(0x02000000), "unshare cgroup")
+        check(libc.unshare(CLONE_NEWCGROUP), "unshare cgroup")
         pid = os.fork()
         if pid == 0:
             child_b(cmd, job_fd, out_fd, err_fd, st_fd, col_fd, seccomp, helper)
-        # A keeps nothing of the job and becomes the small static helper, which waits for B
-        # (its status report goes nowhere: B's own helper reports the program's end).
+        # A only reaps B; its report goes nowhere (B's own waiter reports the program's end).
         check(libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clear ambient")
-        null = os.open("/dev/null", os.O_RDWR)
-        os.dup2(null, 3)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)
-        os.closerange(4, 1 << 16)
-        os.execv(helper, [helper, "wait", str(pid)])
+        become_waiter(helper, pid, None)
     except BaseException:
-        try:
-            os.write(err_fd, ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())
-        finally:
-            os._exit(125)
+        preparation_failed(err_fd)
 
 # ---------------------------------------------------------------- the zygote
 
