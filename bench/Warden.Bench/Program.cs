@@ -23,8 +23,11 @@ switch (mode)
     case "stress":
         await Stress.RunAsync(n);
         break;
+    case "throughput":
+        await Throughput.RunAsync(n, args.Length > 2 && double.TryParse(args[2], CultureInfo.InvariantCulture, out var secs) ? secs : 10);
+        break;
     default:
-        Console.Error.WriteLine("usage: Warden.Bench oneshot|fastpath|stress [N] [--out DIR]");
+        Console.Error.WriteLine("usage: Warden.Bench oneshot|fastpath|stress|throughput [N] [SECONDS] [--out DIR]");
         return 2;
 }
 return 0;

@@ -32,7 +32,7 @@ public abstract class IsolationEscapeTests(EngineFixture engine)
             print(os.getuid(), os.getgid(), os.getpid(), open('/proc/sys/kernel/hostname').read().strip())
             print(sorted(os.listdir('/')))
             print(open('/proc/self/cgroup').read().strip())
-            print(os.getppid(), open('/proc/1/cmdline').read().split(chr(0))[0])
+            print(os.getppid(), open('/proc/1/cmdline').read().split(chr(0))[0], os.getpid())
             """);
         Assert.Contains("'Seccomp:\\t2'", r.Stdout);
         Assert.Contains("'NoNewPrivs:\\t1'", r.Stdout);
@@ -48,8 +48,10 @@ public abstract class IsolationEscapeTests(EngineFixture engine)
         Assert.DoesNotContain("'run'", lines[2]);
         Assert.Contains("'workspace'", lines[2]);
         // Its own cgroup namespace: the sandbox sees itself at the root of every hierarchy.
-        // On every path the program's parent is our helper, the namespace's pid 1.
-        Assert.Contains("\n1 /.warden/helper\n", r.Stdout);
+        // On every path our helper is the namespace's pid 1 and the program is pid 2. On the cold
+        // path the helper is also its parent; on the zygote path its parent is the zygote, outside
+        // the namespace, so the program sees no parent at all (0).
+        Assert.Matches(r.Path == "cold" ? "\n1 /.warden/helper 2\n" : "\n0 /.warden/helper 2\n", r.Stdout);
         Assert.All(lines.Skip(3).Where(l => l.Contains(':')), l => Assert.EndsWith(":/", l));
     }
 

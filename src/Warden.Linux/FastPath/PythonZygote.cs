@@ -17,12 +17,12 @@ namespace Warden.Linux.FastPath;
 /// One Python zygote: a Warden sandbox running FastPath/zygote.py, which has imported the
 /// common modules (numpy, pandas and matplotlib when installed) and forks one fully isolated
 /// child per job (see zygote.py for the steps). This side creates each job's cgroup and pipes,
-/// hands them over with SCM_RIGHTS, moves the job's supervisor into its cgroup before it
-/// forks the job, and turns the job's reports into a <see cref="SandboxOutcome"/>.
+/// hands them (and the cgroup's procs files, opened here) over with SCM_RIGHTS, and turns the
+/// job's reports into a <see cref="SandboxOutcome"/>.
 /// </summary>
 internal sealed class PythonZygote : IAsyncDisposable
 {
-    /// <summary>Tasks per job besides the user's: its supervisor outside and its pid 1 inside (both the helper in wait mode).</summary>
+    /// <summary>Tasks per job besides the user's: its pid 1 and, for a moment, the helper that built its namespaces.</summary>
     private const int JobOverheadTasks = 2;
 
     private readonly LinuxSandboxBackend _backend;
@@ -30,7 +30,6 @@ internal sealed class PythonZygote : IAsyncDisposable
     private readonly SandboxProcess _sandbox;
     private readonly Socket _control;
     private readonly int _controlFd;
-    private readonly ConcurrentDictionary<string, ZygoteJob> _pending = new();
     private readonly object _sendGate = new();
     private long _counter;
 
@@ -93,7 +92,7 @@ internal sealed class PythonZygote : IAsyncDisposable
             };
             var privileges = new SandboxPrivileges
             {
-                Capabilities = ["CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SETPCAP"],
+                Capabilities = ["CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SETPCAP", "CAP_SYS_CHROOT"],
                 Seccomp = false,
                 DisableUserns = false,
                 ExtraFds = [theirs],
@@ -120,9 +119,7 @@ internal sealed class PythonZygote : IAsyncDisposable
                 ?? throw new SandboxException("the Python zygote ended before it was ready");
             if (first["op"]?.GetValue<string>() != "ready") throw new SandboxException("the Python zygote sent an unexpected first message");
             z.Modules = first["modules"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [];
-            if (DebugLog.Events)
-                DebugLog.Write($"zygote started: host pid {z.FindHostPid(first["pid"]?.GetValue<int>() ?? 0)}, cgroup {string.Join(",", sandbox.CgroupDirs)}");
-            _ = z.ReceiveLoopAsync();
+            if (DebugLog.Events) DebugLog.Write($"zygote started: cgroup {string.Join(",", sandbox.CgroupDirs)}");
             return z;
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or SandboxException)
@@ -164,48 +161,10 @@ internal sealed class PythonZygote : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync()
-    {
-        try
-        {
-            while (true)
-            {
-                var msg = await ReceiveAsync(CancellationToken.None).ConfigureAwait(false);
-                if (msg is null) break;
-                if (msg["op"]?.GetValue<string>() != "attach") continue;
-                var id = msg["id"]?.GetValue<string>();
-                var nsPid = msg["pid"]?.GetValue<int>() ?? 0;
-                if (id is null || !_pending.TryGetValue(id, out var job)) continue;
-                job.Attach(FindHostPid(nsPid));
-            }
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException)
-        {
-        }
-        foreach (var job in _pending.Values) job.Attach(null);
-    }
-
-    /// <summary>The host pid of a process of the zygote's pid namespace that is still in the zygote's cgroup.</summary>
-    private int? FindHostPid(int nsPid)
-    {
-        var wanted = nsPid.ToString(CultureInfo.InvariantCulture);
-        foreach (var pid in _sandbox.CgroupPids())
-        {
-            try
-            {
-                var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("NSpid:", StringComparison.Ordinal));
-                if (line?.Split('\t', StringSplitOptions.RemoveEmptyEntries) is { Length: 3 } parts && parts[2] == wanted)
-                    return pid;
-            }
-            catch (IOException) { }
-        }
-        return null;
-    }
-
     /// <summary>
-    /// Prepares one job sandbox for <paramref name="limits"/>: cgroup, pipes, fork, namespaces,
-    /// cgroup join, privileges dropped, seccomp — everything but the code. Completes when the
-    /// child is blocked waiting for its job.
+    /// Prepares one job sandbox for <paramref name="limits"/>: cgroup, pipes, namespaces, cgroup
+    /// join, privileges dropped, seccomp — everything but the code. Completes when the child is
+    /// blocked waiting for its job.
     /// </summary>
     public async Task<ZygoteJob> PrepareAsync(Limits limits, CancellationToken ct)
     {
@@ -232,6 +191,10 @@ internal sealed class PythonZygote : IAsyncDisposable
             var (colR, colW) = Libc.Pipe();
             childEnds.Add(colW);
             job.CollectRead = colR;
+            // The job's cgroup.procs files, opened here (as Warden): the job's processes join by
+            // writing "0" to them, inside the zygote's sandbox, where the cgroup tree is not mounted.
+            foreach (var procs in cgroup.ProcsFiles)
+                childEnds.Add(Libc.Check(Libc.open(procs, Libc.O_WRONLY | Libc.O_CLOEXEC, 0), "open " + procs));
 
             var cpuSeconds = (long)Math.Ceiling(limits.TimeoutMs / 1000.0 * Math.Max(1.0, limits.Cpus)) + 1;
             var fsize = (long)limits.DiskMb << 20;
@@ -240,6 +203,7 @@ internal sealed class PythonZygote : IAsyncDisposable
                 ["op"] = "prepare",
                 ["id"] = id,
                 ["diskBytes"] = (long)limits.DiskMb << 20,
+                ["cgroups"] = cgroup.ProcsFiles.Count,
                 ["rlimits"] = new JsonObject
                 {
                     ["cpu"] = new JsonArray(cpuSeconds, cpuSeconds + 1),
@@ -248,8 +212,7 @@ internal sealed class PythonZygote : IAsyncDisposable
                     ["core"] = new JsonArray(0, 0),
                 },
             };
-            _pending[id] = job;
-            Send(message, [jobR, outW, errW, stW, colW]);
+            Send(message, childEnds.ToArray());
             foreach (var fd in childEnds) Libc.close(fd);
             childEnds.Clear();
             await job.WaitPreparedAsync(ct).ConfigureAwait(false);
@@ -260,10 +223,6 @@ internal sealed class PythonZygote : IAsyncDisposable
             foreach (var fd in childEnds) Libc.close(fd);
             await job.DiscardAsync().ConfigureAwait(false);
             throw;
-        }
-        finally
-        {
-            _pending.TryRemove(id, out _);
         }
     }
 

@@ -19,7 +19,6 @@ namespace Warden.Linux.FastPath;
 /// </summary>
 internal sealed class ZygoteJob
 {
-    private readonly TaskCompletionSource<bool> _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly PythonZygote _zygote;
     private AnonymousPipeClientStream? _collect;
     private int _killed;
@@ -43,32 +42,10 @@ internal sealed class ZygoteJob
     public int CollectRead { get; set; } = -1;
     public PythonZygote Zygote => _zygote;
 
-    /// <summary>Called by the zygote's control loop: move the child's supervisor into its cgroup, then let it go on.</summary>
-    public void Attach(int? hostPid)
-    {
-        if (hostPid is not { } pid)
-        {
-            _attached.TrySetResult(false);
-            return;
-        }
-        try
-        {
-            foreach (var procs in Cgroup.ProcsFiles) CgroupFs.Write(procs, pid.ToString(CultureInfo.InvariantCulture));
-            Libc.WriteAll(JobWrite, "go\n"u8);
-            _attached.TrySetResult(true);
-        }
-        catch (Exception ex) when (ex is IOException or SandboxException)
-        {
-            _attached.TrySetResult(false);
-        }
-    }
-
     public async Task WaitPreparedAsync(CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        var attached = await _attached.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
-        if (!attached) throw new SandboxException("a zygote child could not join its cgroup");
         _collect = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(CollectRead, ownsHandle: true));
         CollectRead = -1;
         var ready = new byte[2];
@@ -76,10 +53,21 @@ internal sealed class ZygoteJob
         while (got < 2)
         {
             var n = await _collect.ReadAsync(ready.AsMemory(got), timeout.Token).ConfigureAwait(false);
-            if (n == 0) throw new SandboxException("a zygote child ended while it was being prepared");
+            if (n == 0) throw new SandboxException("a zygote child ended while it was being prepared" + PreparationError());
             got += n;
         }
         if (ready[0] != (byte)'R') throw new SandboxException("a zygote child sent an unexpected ready signal");
+    }
+
+    /// <summary>What the zygote or its helper wrote to the job's stderr while preparing it (they report failures there).</summary>
+    private unsafe string PreparationError()
+    {
+        if (ErrRead < 0) return "";
+        Libc.fcntl(ErrRead, 4 /* F_SETFL */, 0x800 /* O_NONBLOCK */);
+        var buffer = new byte[4096];
+        nint n;
+        fixed (byte* p = buffer) n = Libc.read(ErrRead, p, buffer.Length);
+        return n > 0 ? ": " + Encoding.UTF8.GetString(buffer, 0, (int)n).Trim() : "";
     }
 
     private void KillTree()

@@ -3,23 +3,28 @@
 # CAP_NET_ADMIN and CAP_SETPCAP *in its own user namespace only*, so that it can give each job
 # fresh namespaces. It never runs user code itself.
 #
-# Per job ("prepare"), over the control socket on fd 5 (SOCK_SEQPACKET, JSON + SCM_RIGHTS):
-#   zygote --fork--> A: unshare(mount, pid, net, ipc, uts); private tmpfs /workspace, /tmp,
-#                       /dev/shm; hostname; loopback up; asks Warden to put it in the job's
-#                       cgroup ("attach") and waits for "go"; unshare(cgroup); forks B; becomes
-#                       `warden-helper wait` (only to reap B).
-#                  B: pid 1 of the new pid namespace; fresh /proc; forks C; drops every
-#                     capability and becomes `warden-helper wait`, the namespace's init, which
-#                     reports C's end on the status pipe (as on the cold path).
-#                  C: the program, pid 2: rlimits; every capability dropped (effective,
-#                     permitted, inheritable, ambient, bounding); no_new_privs; Warden's
-#                     seccomp filter; re-seeded random generators; says "R" (prepared) and
-#                     blocks until the job arrives; runs it in-process (the interpreter and the
-#                     preloaded modules are already warm); sends the collected files; exits.
+# Per job ("prepare"), over the control socket on fd 5 (SOCK_SEQPACKET, JSON + SCM_RIGHTS: the
+# job's stdin-of-jobs, stdout, stderr, status and collect pipes, and its cgroup.procs files):
+#   1. posix_spawn `warden-helper jobns` (vfork + exec: our ~70 MB image is not copied), which
+#      joins the job's cgroups, unshares mount, pid, net, ipc and uts namespaces, mounts private
+#      tmpfs /workspace, /tmp, /dev/shm, sets the hostname, brings loopback up and forks the
+#      job's init (pid 1: mounts /proc, drops every capability, reaps orphans, exits when the
+#      program does, so the kernel kills whatever is left).
+#   2. When the helper hands over the job's namespaces, fork the program into the job's pid
+#      namespace (setns; our children's usual pid namespace is restored at once), so it is pid
+#      2 there. The
+#      program (C) joins the job's cgroups, enters the job's mount, net, ipc and uts namespaces
+#      and a cgroup namespace of its own, sets rlimits, drops every capability (effective,
+#      permitted, inheritable, ambient, bounding), sets no_new_privs, installs Warden's seccomp
+#      filter, re-seeds its random generators, says "R" (prepared) and blocks until the job
+#      arrives; runs it in-process (the interpreter and the preloaded modules are already warm);
+#      sends the collected files; exits.
+#   3. The zygote is the program's parent: it reaps it and reports how it ended on the job's
+#      status pipe (the program cannot see or signal the zygote: it is outside its pid namespace).
+# One fork of the zygote per job: copying its page tables is the largest cost of a job.
 import os, sys
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP = 0x20000, 0x04000000, 0x08000000, 0x20000000, 0x40000000, 0x02000000
-MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 0x4000, 0x40000
 PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 24, 47, 4, 22, 2
 PR_SET_PDEATHSIG = 1
 
@@ -76,21 +81,6 @@ def install_seccomp(program):
     check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
     check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0), "seccomp")
 
-def mount(src, target, fstype, flags, data):
-    check(libc.mount(src.encode() if src else None, target.encode(), fstype.encode() if fstype else None,
-                     ctypes.c_ulong(flags), data.encode() if data else None), f"mount {target}")
-
-def loopback_up():
-    import fcntl
-    SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 1
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        ifr = struct.pack("16sH14s", b"lo", 0, b"\0" * 14)
-        flags = struct.unpack("16sH14s", fcntl.ioctl(s, SIOCGIFFLAGS, ifr))[1]
-        fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH14s", b"lo", flags | IFF_UP, b"\0" * 14))
-    finally:
-        s.close()
-
 def read_exact(fd, n):
     out = bytearray()
     while len(out) < n:
@@ -116,7 +106,7 @@ def write_all(fd, data):
         n = os.write(fd, view)
         view = view[n:]
 
-# ---------------------------------------------------------------- B: the job
+# ---------------------------------------------------------------- the job
 
 def collect(col_fd, patterns, budget, max_files=256):
     def matches(rel):
@@ -239,41 +229,25 @@ def run_job(job, col_fd):
         collect(col_fd, job["collect"], int(job.get("collectMax", 16 << 20)))
     os._exit(rc)
 
-def become_waiter(helper, pid, status_fd):
-    # Keep nothing of the job but the status descriptor (as fd 3) and become the small static
-    # helper, which waits for `pid` and reports its end there.
-    null = os.open("/dev/null", os.O_RDWR)
-    os.dup2(null if status_fd is None else status_fd, 3)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-    os.closerange(4, 1 << 16)
-    os.execv(helper, [helper, "wait", str(pid)])
+def setns(fd, flags):
+    check(libc.setns(fd, flags), "setns")
 
-def preparation_failed(err_fd):
+def child_c(cmd, fds, nsfds, procs, seccomp):
+    # The program, pid 2 of the job's pid namespace (forked there by the zygote). Before any
+    # of the job runs: its cgroups, the job's other namespaces, its own cgroup namespace,
+    # rlimits, no capabilities, no_new_privs, seccomp, fresh random state.
+    job_fd, out_fd, err_fd, _, col_fd = fds
     try:
-        os.write(err_fd, ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())
-    finally:
-        os._exit(125)
-
-def child_b(cmd, job_fd, out_fd, err_fd, st_fd, col_fd, seccomp, helper):
-    # B: pid 1 of the job's pid namespace. It mounts the namespace's /proc, forks C (the
-    # program), and becomes `warden-helper wait`: as init it reaps orphans, reports C's end on
-    # the status pipe, and the program (C) has ordinary, non-init signal semantics.
-    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
-        mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
-        pid = os.fork()
-        if pid == 0:
-            os.close(st_fd)
-            child_c(cmd, job_fd, out_fd, err_fd, col_fd, seccomp)
-        drop_all_capabilities()
-        become_waiter(helper, pid, st_fd)
-    except BaseException:
-        preparation_failed(err_fd)
-
-def child_c(cmd, job_fd, out_fd, err_fd, col_fd, seccomp):
-    try:
-        check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
+        for p in procs:
+            os.write(p, b"0\n")
+        for fd, kind in zip(nsfds, (CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS)):
+            setns(fd, kind)
+        # Now in the job's cgroup: a cgroup namespace rooted there hides every other cgroup.
+        check(libc.unshare(CLONE_NEWCGROUP), "unshare cgroup")
+        os.chdir("/workspace")
         for name, (soft, hard) in cmd["rlimits"].items():
             resource.setrlimit(getattr(resource, "RLIMIT_" + name.upper()), (soft, hard))
         null = os.open("/dev/null", os.O_RDWR)
@@ -305,41 +279,160 @@ def child_c(cmd, job_fd, out_fd, err_fd, col_fd, seccomp):
         run_job(job, col_fd)
     except BaseException:
         try:
-            os.write(2, traceback.format_exc().encode())
+            os.write(err_fd, ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())
         finally:
             os._exit(125)
 
-# ---------------------------------------------------------------- A: the job's supervisor
-
-def child_a(control, cmd, fds, seccomp, helper):
-    job_fd, out_fd, err_fd, st_fd, col_fd = fds
-    try:
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
-        check(libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
-        mount(None, "/", None, MS_REC | MS_PRIVATE, None)
-        disk = cmd["diskBytes"]
-        mount("tmpfs", "/workspace", "tmpfs", MS_NOSUID | MS_NODEV, f"size={disk},mode=0755,uid={os.getuid()},gid={os.getgid()}")
-        mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={disk},mode=1777")
-        mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"size={disk},mode=1777")
-        check(libc.sethostname(b"sandbox", 7), "sethostname")
-        loopback_up()
-        control.send(json.dumps({"op": "attach", "id": cmd["id"], "pid": os.getpid()}).encode())
-        control.close()
-        if read_line(job_fd) != b"go":
-            os._exit(125)
-        # Now in the job's cgroup: a cgroup namespace rooted there hides every other cgroup.
-        check(libc.unshare(CLONE_NEWCGROUP), "unshare cgroup")
-        pid = os.fork()
-        if pid == 0:
-            child_b(cmd, job_fd, out_fd, err_fd, st_fd, col_fd, seccomp, helper)
-        # A only reaps B; its report goes nowhere (B's own waiter reports the program's end).
-        check(libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clear ambient")
-        become_waiter(helper, pid, None)
-    except BaseException:
-        preparation_failed(err_fd)
-
 # ---------------------------------------------------------------- the zygote
+
+class Zygote:
+    """The zygote's event loop: prepare requests from Warden, the jobs' namespace helpers
+    reporting, and its children ending (it reports each program's end on the job's status pipe)."""
+
+    def __init__(self, control, seccomp, helper):
+        import selectors
+        self.control = control
+        self.seccomp = seccomp
+        self.helper = helper
+        # Our children get a pid namespace of our own (whose owner we have capabilities over):
+        # its pid 1 is `warden-helper reaper`; the namespace helpers run in it and the jobs' pid
+        # namespaces nest under it, so when we end, the reaper ends and the kernel kills them all.
+        check(libc.unshare(CLONE_NEWPID), "unshare pid")
+        reaper_end, self.reaper_hold = os.pipe()
+        import fcntl
+        null = os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 200) for fd in (reaper_end, null, 2)]
+        try:
+            os.posix_spawn(helper, [helper, "reaper"], {}, file_actions=[(os.POSIX_SPAWN_DUP2, h, i) for i, h in enumerate(high)])
+        finally:
+            for fd in high + [reaper_end, null]:
+                os.close(fd)
+        self.home_pidns = os.open("/proc/self/ns/pid_for_children", os.O_RDONLY | os.O_CLOEXEC)
+        self.selector = selectors.DefaultSelector()
+        self.programs = {}  # pid -> the job's status pipe
+        wake_r, wake_w = os.pipe()
+        os.set_blocking(wake_r, False)
+        os.set_blocking(wake_w, False)
+        self.wake_r = wake_r
+        signal.set_wakeup_fd(wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        self.selector.register(control, 1, self.on_control)
+        self.selector.register(wake_r, 1, self.on_wake)
+        self.done = False
+
+    def run(self):
+        while not self.done:
+            for key, _ in self.selector.select():
+                key.data(key.fileobj)
+                if self.done:
+                    break
+
+    def on_control(self, _):
+        try:
+            msg, fds, _, _ = socket.recv_fds(self.control, 1 << 16, 24, socket.MSG_CMSG_CLOEXEC)
+        except InterruptedError:
+            return
+        if not msg:
+            self.done = True
+            return
+        cmd = json.loads(msg)
+        if cmd["op"] == "exit":
+            self.done = True
+        elif cmd["op"] == "prepare" and len(fds) == 5 + int(cmd.get("cgroups", 0)):
+            self.prepare(cmd, fds)
+        else:
+            for fd in fds:
+                os.close(fd)
+
+    def prepare(self, cmd, fds):
+        # Spawn (vfork + exec: no copy of our memory) the helper that builds the job's namespaces.
+        sync_r, sync_w = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        go_r, go_w = os.pipe()
+        procs = fds[5:]
+        err_fd = fds[2]
+        null = os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
+        targets = [null, null, err_fd, sync_w.fileno(), go_r] + procs
+        import fcntl
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 200) for fd in targets]
+        try:
+            os.posix_spawn(self.helper, [self.helper, "jobns", "--disk", str(cmd["diskBytes"]), "--uid", str(os.getuid()),
+                                         "--gid", str(os.getgid()), "--cgroups", str(len(procs))], {},
+                           file_actions=[(os.POSIX_SPAWN_DUP2, h, i) for i, h in enumerate(high)])
+        except OSError:
+            try:
+                os.write(err_fd, ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())
+            except OSError:
+                pass
+            sync_r.close()
+            os.close(go_w)
+            for fd in fds:
+                os.close(fd)
+            return
+        finally:
+            sync_w.close()
+            for fd in high + [null, go_r]:
+                os.close(fd)
+        self.selector.register(sync_r, 1, lambda f: self.namespaces_ready(f, cmd, fds, go_w))
+
+    def namespaces_ready(self, sync, cmd, fds, go_w):
+        self.selector.unregister(sync)
+        try:
+            ok, nsfds, _, _ = socket.recv_fds(sync, 16, 5, socket.MSG_CMSG_CLOEXEC)
+        except OSError:
+            ok, nsfds = b"", []
+        finally:
+            sync.close()
+        job_fds, procs = fds[:5], fds[5:]
+        try:
+            if ok != b"k" or len(nsfds) != 5:
+                return  # the helper failed; it wrote why to the job's stderr
+            # Fork the program into the job's pid namespace (as pid 2, under the job's init).
+            setns(nsfds[4], CLONE_NEWPID)
+            try:
+                pid = os.fork()
+                if pid == 0:
+                    child_c(cmd, job_fds, nsfds[:4], procs, self.seccomp)
+                    os._exit(125)
+            finally:
+                setns(self.home_pidns, CLONE_NEWPID)
+            self.programs[pid] = os.dup(job_fds[3])
+            os.write(go_w, b"g")
+        except OSError:
+            try:
+                os.write(job_fds[2], ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())
+            except OSError:
+                pass
+        finally:
+            os.close(go_w)
+            for fd in fds + nsfds:
+                os.close(fd)
+
+    def on_wake(self, _):
+        try:
+            while os.read(self.wake_r, 512):
+                pass
+        except BlockingIOError:
+            pass
+        while True:
+            try:
+                pid, status, ru = os.wait4(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            fd = self.programs.pop(pid, None)
+            if fd is None:
+                continue  # a namespace helper
+            ut, st = int(ru.ru_utime * 1e6), int(ru.ru_stime * 1e6)
+            if os.WIFSIGNALED(status):
+                line = b"K %d %d %d %d\nD\n" % (os.WTERMSIG(status), ut, st, ru.ru_maxrss)
+            else:
+                line = b"X %d %d %d %d\nD\n" % (os.WEXITSTATUS(status), ut, st, ru.ru_maxrss)
+            try:
+                os.write(fd, line)
+            except OSError:
+                pass
+            os.close(fd)
 
 def main():
     control = socket.socket(fileno=int(sys.argv[1]))
@@ -351,31 +444,9 @@ def main():
     import gc
     gc.collect()
     gc.freeze()  # keep the preloaded heap out of the children's garbage collections (fewer COW faults)
+    zygote = Zygote(control, seccomp, helper)
     control.send(json.dumps({"op": "ready", "pid": os.getpid(), "modules": sorted(m for m in ("numpy", "pandas", "matplotlib") if m in sys.modules)}).encode())
-    # Children are reaped by the kernel as they exit: a job's supervisor must not linger as a
-    # zombie in the job's cgroup (cgroup v1 refuses to remove a cgroup until it is reaped).
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    while True:
-        try:
-            msg, fds, _, _ = socket.recv_fds(control, 1 << 16, 8)
-        except InterruptedError:
-            continue
-        if not msg:
-            break
-        cmd = json.loads(msg)
-        if cmd["op"] == "exit":
-            break
-        if cmd["op"] == "prepare":
-            if len(fds) != 5:
-                for fd in fds:
-                    os.close(fd)
-                continue
-            pid = os.fork()
-            if pid == 0:
-                child_a(control, cmd, fds, seccomp, helper)
-                os._exit(125)
-            for fd in fds:
-                os.close(fd)
+    zygote.run()
 
 if __name__ == "__main__":
     main()

@@ -11,6 +11,19 @@
  *     is inside the cgroup, under the rlimits and unprivileged before any user code runs.
  *     Any failure exits 125 with one line on stderr naming the failed step.
  *
+ *   warden-helper jobns --disk BYTES --uid N --gid N --cgroups N
+ *     Runs inside the Python zygote's sandbox, spawned (vfork + exec, no copy of the zygote's
+ *     memory) for each job the zygote prepares, with the zygote's capabilities *in the zygote's
+ *     own user namespace*. fd 3: a Unix socket to the zygote; fd 4: a pipe the zygote writes to once
+ *     the job's program exists; fds 5..: the job's cgroup.procs files, opened by Warden.
+ *     In order: joins the job's cgroups; unshares mount, pid, net, ipc and uts namespaces;
+ *     makes every mount private and mounts size-limited tmpfs on /workspace, /tmp, /dev/shm;
+ *     sets the hostname; brings loopback up; forks the job's init (pid 1 of the new pid
+ *     namespace), sends the zygote descriptors of the job's namespaces over fd 3 and exits. The init mounts the namespace's
+ *     /proc, drops every capability, becomes undumpable, waits on fd 4 until the zygote has
+ *     forked the program into the namespace (as pid 2), reaps orphans, and exits when the
+ *     program ends (the kernel then kills whatever the program left behind).
+ *
  *   warden-helper exec [--collect PATTERN]... [--collect-max-bytes N] [--collect-max-files N]
  *                      -- PROGRAM ARGS...
  *     Runs inside the sandbox as its pid 1 (after bubblewrap applied namespaces, mounts and
@@ -39,7 +52,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -290,26 +310,6 @@ static int report_status(int status, const struct rusage *ru)
     return code;
 }
 
-/* wait mode: the zygote's per-job supervisor (see FastPath/zygote.py) becomes this after it
- * forked the job. It reports the job's end on fd 3. The job is pid 1 of its own pid namespace,
- * so it cannot see or signal us. */
-static int wait_mode(int argc, char **argv)
-{
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die("PR_SET_DUMPABLE");
-    /* The pid to report; any other child (an orphan reparented to us as pid 1) is only reaped. */
-    pid_t target = argc > 0 ? (pid_t)strtol(argv[0], NULL, 10) : -1;
-    int status;
-    struct rusage ru;
-    for (;;) {
-        pid_t w = wait4(-1, &status, 0, &ru);
-        if (w > 0 && (target <= 0 || w == target)) break;
-        if (w < 0 && errno != EINTR) die("wait4");
-    }
-    int code = report_status(status, &ru);
-    write_all(STATUS_FD, "D\n", 2);
-    return code;
-}
-
 static int exec_mode(int argc, char **argv)
 {
     int i = 0;
@@ -387,12 +387,161 @@ static int exec_mode(int argc, char **argv)
     return code;
 }
 
+/* ---- jobns mode ---- */
+
+static void drop_capabilities(void)
+{
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) die("clear ambient capabilities");
+    for (int cap = 0; cap < 64; cap++)
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) die("drop bounding capability");
+    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capset, &hdr, data) < 0) die("capset");
+}
+
+static void mount_tmpfs(const char *target, const char *options)
+{
+    if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, options) < 0) die(target);
+}
+
+static void loopback_up(void)
+{
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) die("socket for loopback");
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strcpy(ifr.ifr_name, "lo");
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) die("SIOCGIFFLAGS lo");
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) die("SIOCSIFFLAGS lo");
+    close(s);
+}
+
+static int jobns_mode(int argc, char **argv)
+{
+    long long disk = -1;
+    long uid = -1, gid = -1, ncg = -1;
+    for (int i = 0; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--disk")) disk = atoll(argv[i + 1]);
+        else if (!strcmp(argv[i], "--uid")) uid = strtol(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--gid")) gid = strtol(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--cgroups")) ncg = strtol(argv[i + 1], NULL, 10);
+        else { errno = EINVAL; die("unknown option"); }
+    }
+    if (disk <= 0 || uid < 0 || gid < 0 || ncg < 0 || ncg > 16) { errno = EINVAL; die("argument parsing"); }
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die("PR_SET_DUMPABLE");
+    reset_signals();
+    /* Nothing but our own descriptors (the zygote passes only these; this is belt and braces). */
+    if (syscall(SYS_close_range, 5 + (unsigned int)ncg, ~0U, 0) < 0) die("close_range");
+
+    /* The job's cgroups first: the init and (through the zygote) the program are inside
+     * them before anything of the job runs. */
+    for (int c = 0; c < ncg; c++) {
+        if (write_all(5 + c, "0\n", 2) < 0) die("join cgroup");
+        close(5 + c);
+    }
+    if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) < 0) die("unshare");
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) die("making mounts private");
+    char opts[128];
+    snprintf(opts, sizeof opts, "size=%lld,mode=0755,uid=%ld,gid=%ld", disk, uid, gid);
+    mount_tmpfs("/workspace", opts);
+    snprintf(opts, sizeof opts, "size=%lld,mode=1777", disk);
+    mount_tmpfs("/tmp", opts);
+    mount_tmpfs("/dev/shm", opts);
+    if (sethostname("sandbox", 7) < 0) die("sethostname");
+    loopback_up();
+
+    /* The job's namespaces (ours, and the pid namespace our init will be pid 1 of), for the
+     * zygote, which forks the program into them. Opened here, by their creator, before the
+     * init's /proc hides ours; the init is undumpable, so nobody could open them through it. */
+    static const char *const names[] = { "self/ns/mnt", "self/ns/net", "self/ns/ipc", "self/ns/uts", "self/ns/pid_for_children" };
+    int nsfds[5] = { -1, -1, -1, -1, -1 };
+    /* Our /proc (the zygote's), still reachable through this descriptor once the init covers it. */
+    int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (procfd < 0) die("open /proc");
+    for (int k = 0; k < 4; k++)
+        if ((nsfds[k] = openat(procfd, names[k], O_RDONLY | O_CLOEXEC)) < 0) die(names[k]);
+    int mounted[2];
+    if (pipe2(mounted, O_CLOEXEC) < 0) die("pipe");
+    pid_t init = fork();
+    if (init < 0) die("fork");
+    if (init == 0) {
+        /* The job's pid 1. Signals from inside the namespace cannot kill it (no handlers). */
+        close(mounted[0]);
+        for (int k = 0; k < 5; k++) if (nsfds[k] >= 0) close(nsfds[k]);
+        close(procfd);
+        close(3);
+        if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) die("mount /proc");
+        if (write_all(mounted[1], "m", 1) < 0) die("reporting /proc");
+        close(mounted[1]);
+        drop_capabilities();
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die("PR_SET_DUMPABLE");
+        int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (devnull >= 0) { dup2(devnull, 0); dup2(devnull, 1); dup2(devnull, 2); close(devnull); }
+        /* Orphans are reaped by the kernel: nothing is left as a zombie in the job's cgroup. */
+        signal(SIGCHLD, SIG_IGN);
+        char b;
+        ssize_t r;
+        do r = read(4, &b, 1); while (r < 0 && errno == EINTR);
+        close(4);
+        if (r != 1) _exit(0);
+        int pidfd = (int)syscall(SYS_pidfd_open, 2, 0);
+        if (pidfd < 0) _exit(0);
+        struct pollfd p = { pidfd, POLLIN, 0 };
+        while (poll(&p, 1, -1) < 0 && errno == EINTR) { }
+        _exit(0);
+    }
+    close(4);
+    close(mounted[1]);
+    /* The new pid namespace can be opened once its init exists. */
+    if ((nsfds[4] = openat(procfd, names[4], O_RDONLY | O_CLOEXEC)) < 0) die(names[4]);
+    close(procfd);
+    /* Report only once the namespace's /proc is in place: the program may run right after. */
+    char m;
+    ssize_t got;
+    do got = read(mounted[0], &m, 1); while (got < 0 && errno == EINTR);
+    if (got != 1) { errno = ECHILD; die("the job's init"); }
+    char cbuf[CMSG_SPACE(sizeof nsfds)];
+    memset(cbuf, 0, sizeof cbuf);
+    char ok = 'k';
+    struct iovec iov = { &ok, 1 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof nsfds);
+    memcpy(CMSG_DATA(c), nsfds, sizeof nsfds);
+    ssize_t sent;
+    do sent = sendmsg(3, &msg, MSG_NOSIGNAL); while (sent < 0 && errno == EINTR);
+    if (sent != 1) die("handing over the namespaces");
+    return 0;
+}
+
+/* reaper mode: pid 1 of the pid namespace the zygote starts its namespace helpers in (jobs'
+ * pid namespaces are nested in it). Reaps orphans (the jobs' inits, once their helper has
+ * exited) and exits when fd 0 (the zygote holds the other end) closes; the kernel then kills
+ * every process of the namespace, nested jobs included. */
+static int reaper_mode(void)
+{
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die("PR_SET_DUMPABLE");
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die("PR_SET_PDEATHSIG");
+    reset_signals();
+    signal(SIGCHLD, SIG_IGN);
+    drop_capabilities();
+    char b;
+    ssize_t r;
+    do r = read(0, &b, 1); while (r > 0 || (r < 0 && errno == EINTR));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && !strcmp(argv[1], "reaper")) return reaper_mode();
+    if (argc >= 2 && !strcmp(argv[1], "jobns")) return jobns_mode(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "launch")) return launch(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "exec")) return exec_mode(argc - 2, argv + 2);
-    if (argc >= 2 && !strcmp(argv[1], "wait")) return wait_mode(argc - 2, argv + 2);
-    static const char usage[] = "usage: warden-helper launch|exec|wait ... (internal to Warden)\n";
+    static const char usage[] = "usage: warden-helper launch|exec|jobns|reaper ... (internal to Warden)\n";
     (void)!write(2, usage, sizeof usage - 1);
     return 2;
 }
