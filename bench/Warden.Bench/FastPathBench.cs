@@ -110,7 +110,7 @@ internal static class FastPathBench
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average before / after: {load0} / {load1}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Machine.Describe()}");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Zygote start (imports numpy, pandas, matplotlib; prepares {fast.Options.FastPath.Prepared} children): {warmMs:F0} ms. Modules: {string.Join(", ", fast.ZygotePool.Current.Modules)}.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Zygote start (imports numpy, pandas, matplotlib; prepares {fast.Options.FastPath.Prepared} children): {warmMs:F0} ms. Modules: {string.Join(", ", fast.ZygotePool.Current.Modules)}. Huge-page arenas: {(fast.ZygotePool.Current.HugeArenas ? "yes" : "no")}; {fast.ZygotePool.Current.HugePageBytes >> 20} MiB collapsed into huge pages after the imports.");
         md.AppendLine("- Every variant in one process; latency variants interleaved round-robin; wall time from call to result with stdout captured and the sandbox gone.");
         md.AppendLine();
         md.AppendLine("## `print(1)` latency");

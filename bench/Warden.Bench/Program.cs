@@ -24,7 +24,7 @@ switch (mode)
         await Stress.RunAsync(n);
         break;
     case "throughput":
-        await Throughput.RunAsync(n, args.Length > 2 && double.TryParse(args[2], CultureInfo.InvariantCulture, out var secs) ? secs : 10);
+        await Throughput.RunAsync(n, args.Length > 2 && double.TryParse(args[2], CultureInfo.InvariantCulture, out var secs) ? secs : 10, args.Length > 3 ? args[3] : null);
         break;
     default:
         Console.Error.WriteLine("usage: Warden.Bench oneshot|fastpath|stress|throughput [N] [SECONDS] [--out DIR]");

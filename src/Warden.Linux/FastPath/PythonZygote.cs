@@ -58,6 +58,12 @@ internal sealed class PythonZygote : IAsyncDisposable
     /// <summary>The modules the zygote managed to preload.</summary>
     public IReadOnlyList<string> Modules { get; private set; } = [];
 
+    /// <summary>Whether the zygote's object arenas come from its huge-page region (Native/warden-arena.c).</summary>
+    public bool HugeArenas { get; private set; }
+
+    /// <summary>Bytes of the zygote's memory it turned into huge pages after its imports.</summary>
+    public long HugePageBytes { get; private set; }
+
     /// <summary>Private memory of the zygote's whole sandbox (it holds the prepared children too).</summary>
     public long MemoryBytes => _sandbox.MemoryBytes;
 
@@ -65,19 +71,25 @@ internal sealed class PythonZygote : IAsyncDisposable
 
     public static async Task<PythonZygote> StartAsync(LinuxSandboxBackend backend, LinuxSandboxBackend.Ready ready, ZygoteOptions options, CancellationToken ct)
     {
+        // The zygote's native core (its event loop and huge-page arenas) travels next to the helper.
+        var core = Path.Combine(AppContext.BaseDirectory, "warden-zygote.so");
+        if (!File.Exists(core)) throw new SandboxException($"The Python zygote's native core is missing ({Path.GetFileName(core)} next to Warden's assemblies); rebuild Warden.");
+        var files = new List<SandboxFile> { new("zygote.py", ZygoteSource.Value), new("warden-zygote.so", File.ReadAllBytes(core)) };
         var (ours, theirs) = UnixSockets.SeqPacketPair();
         SandboxProcess sandbox;
         try
         {
             var spec = new SandboxSpec
             {
-                // The control socket follows the one input file (zygote.py) in the sandbox's descriptors.
-                Argv = ["/usr/bin/python3", "-B", "-s", "/workspace/zygote.py", (LinuxSandboxBackend.FirstFileFd + 1).ToString(CultureInfo.InvariantCulture)],
-                Files = [new SandboxFile("zygote.py", ZygoteSource.Value)],
+                // The control socket follows the input files in the sandbox's descriptors.
+                Argv = ["/usr/bin/python3", "-B", "-s", "/workspace/zygote.py", (LinuxSandboxBackend.FirstFileFd + files.Count).ToString(CultureInfo.InvariantCulture)],
+                Files = files,
                 Env = new Dictionary<string, string>
                 {
                     ["PATH"] = "/usr/local/bin:/usr/bin:/bin", ["HOME"] = "/workspace", ["LANG"] = "C.UTF-8",
                     ["MPLBACKEND"] = "Agg", ["MPLCONFIGDIR"] = "/tmp/.matplotlib", ["PYTHONDONTWRITEBYTECODE"] = "1",
+                    // glibc's malloc heap in transparent huge pages too (fewer page-table entries to copy per fork).
+                    ["GLIBC_TUNABLES"] = "glibc.malloc.hugetlb=1",
                 },
                 Limits = new Limits
                 {
@@ -111,6 +123,7 @@ internal sealed class PythonZygote : IAsyncDisposable
             {
                 ["seccomp"] = Convert.ToBase64String(ready.Files.SeccompProgram),
                 ["helper"] = "/.warden/helper",
+                ["core"] = "/workspace/warden-zygote.so",
             };
             z.Send(hello, []);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -119,6 +132,8 @@ internal sealed class PythonZygote : IAsyncDisposable
                 ?? throw new SandboxException("the Python zygote ended before it was ready");
             if (first["op"]?.GetValue<string>() != "ready") throw new SandboxException("the Python zygote sent an unexpected first message");
             z.Modules = first["modules"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [];
+            z.HugeArenas = first["hugeArenas"]?.GetValue<bool>() ?? false;
+            z.HugePageBytes = first["hugeBytes"]?.GetValue<long>() ?? 0;
             if (DebugLog.Events) DebugLog.Write($"zygote started: cgroup {string.Join(",", sandbox.CgroupDirs)}");
             return z;
         }
@@ -140,9 +155,11 @@ internal sealed class PythonZygote : IAsyncDisposable
         return ms.ToArray();
     });
 
-    private void Send(JsonObject message, ReadOnlySpan<int> fds)
+    private void Send(JsonObject message, ReadOnlySpan<int> fds) => Send(message.ToJsonString(), fds);
+
+    private void Send(string message, ReadOnlySpan<int> fds)
     {
-        var bytes = Encoding.UTF8.GetBytes(message.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(message);
         lock (_sendGate) UnixSockets.Send(_controlFd, bytes, fds);
     }
 
@@ -198,20 +215,9 @@ internal sealed class PythonZygote : IAsyncDisposable
 
             var cpuSeconds = (long)Math.Ceiling(limits.TimeoutMs / 1000.0 * Math.Max(1.0, limits.Cpus)) + 1;
             var fsize = (long)limits.DiskMb << 20;
-            var message = new JsonObject
-            {
-                ["op"] = "prepare",
-                ["id"] = id,
-                ["diskBytes"] = (long)limits.DiskMb << 20,
-                ["cgroups"] = cgroup.ProcsFiles.Count,
-                ["rlimits"] = new JsonObject
-                {
-                    ["cpu"] = new JsonArray(cpuSeconds, cpuSeconds + 1),
-                    ["fsize"] = new JsonArray(fsize, fsize),
-                    ["nofile"] = new JsonArray(limits.OpenFiles, limits.OpenFiles),
-                    ["core"] = new JsonArray(0, 0),
-                },
-            };
+            // "prepare DISK_BYTES CGROUPS CPU_SOFT CPU_HARD FSIZE NOFILE" (parsed by the native loop).
+            var message = string.Create(CultureInfo.InvariantCulture,
+                $"prepare {(long)limits.DiskMb << 20} {cgroup.ProcsFiles.Count} {cpuSeconds} {cpuSeconds + 1} {fsize} {limits.OpenFiles}");
             Send(message, childEnds.ToArray());
             foreach (var fd in childEnds) Libc.close(fd);
             childEnds.Clear();
@@ -229,7 +235,7 @@ internal sealed class PythonZygote : IAsyncDisposable
     /// <summary>Asks the zygote to exit and waits for its sandbox to be gone.</summary>
     public async ValueTask DisposeAsync()
     {
-        try { Send(new JsonObject { ["op"] = "exit" }, []); } catch (IOException) { }
+        try { Send("exit", []); } catch (IOException) { }
         var done = await Task.WhenAny(_sandbox.Completion, Task.Delay(2000)).ConfigureAwait(false);
         if (done != _sandbox.Completion) _sandbox.Kill();
         await _sandbox.DisposeAsync().ConfigureAwait(false);

@@ -1,41 +1,73 @@
 # Warden's Python zygote. Runs inside a Warden sandbox (bubblewrap: its own user, pid, mount,
 # net, ipc, uts and cgroup namespaces, read-only root, its own cgroup) with CAP_SYS_ADMIN,
-# CAP_NET_ADMIN and CAP_SETPCAP *in its own user namespace only*, so that it can give each job
-# fresh namespaces. It never runs user code itself.
+# CAP_NET_ADMIN, CAP_SETPCAP and CAP_SYS_CHROOT *in its own user namespace only*, so that it can
+# give each job fresh namespaces. It never runs user code itself.
 #
-# Per job ("prepare"), over the control socket on fd 5 (SOCK_SEQPACKET, JSON + SCM_RIGHTS: the
-# job's stdin-of-jobs, stdout, stderr, status and collect pipes, and its cgroup.procs files):
-#   1. posix_spawn `warden-helper jobns` (vfork + exec: our ~70 MB image is not copied), which
-#      joins the job's cgroups, unshares mount, pid, net, ipc and uts namespaces, mounts private
-#      tmpfs /workspace, /tmp, /dev/shm, sets the hostname, brings loopback up and forks the
-#      job's init (pid 1: mounts /proc, drops every capability, reaps orphans, exits when the
-#      program does, so the kernel kills whatever is left).
-#   2. When the helper hands over the job's namespaces, fork the program into the job's pid
-#      namespace (setns; our children's usual pid namespace is restored at once), so it is pid
-#      2 there. The
-#      program (C) joins the job's cgroups, enters the job's mount, net, ipc and uts namespaces
-#      and a cgroup namespace of its own, sets rlimits, drops every capability (effective,
-#      permitted, inheritable, ambient, bounding), sets no_new_privs, installs Warden's seccomp
-#      filter, re-seeds its random generators, says "R" (prepared) and blocks until the job
-#      arrives; runs it in-process (the interpreter and the preloaded modules are already warm);
-#      sends the collected files; exits.
-#   3. The zygote is the program's parent: it reaps it and reports how it ended on the job's
-#      status pipe (the program cannot see or signal the zygote: it is outside its pid namespace).
-# One fork of the zygote per job: copying its page tables is the largest cost of a job.
+# Python does only what needs Python: install the huge-page arena allocator of the native core
+# (Native/warden-zygote.c, loaded from /workspace), import the modules users want warm, freeze
+# the heap out of the GC, collapse it into huge pages, say "ready" — then hand the control socket
+# to the native loop, which runs the zygote from then on (no Python runs in the zygote between
+# jobs, so its memory stays shared and in huge pages). Per job ("prepare" + SCM_RIGHTS: the
+# job's pipes and cgroup.procs files) the loop spawns `warden-helper jobns` (the job's
+# namespaces, tmpfs mounts, loopback, init as pid 1), forks the program into them (pid 2), and
+# in the program joins the cgroups, enters the namespaces, sets rlimits and stdio, closes every
+# other descriptor, drops every capability, sets no_new_privs and installs Warden's seccomp
+# filter, then returns here (job()): re-seed the random generators, say "R" (prepared), block
+# until the job arrives, run it in-process, send the collected files, exit. The loop reaps the
+# program and reports how it ended on the job's status pipe.
 import os, sys
 
-CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP = 0x20000, 0x04000000, 0x08000000, 0x20000000, 0x40000000, 0x02000000
-PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 24, 47, 4, 22, 2
-PR_SET_PDEATHSIG = 1
+JOB_FD, COLLECT_FD = 3, 4  # in a job, as the native loop arranged them
 
-import ctypes, json, socket, struct, signal, io, traceback, fnmatch, stat, base64, errno, resource, builtins, random, importlib
+import ctypes, json, socket, struct, io, traceback, fnmatch, stat, base64, builtins, random, importlib
 
 libc = ctypes.CDLL(None, use_errno=True)
 
-def check(rc, what):
-    if rc != 0:
-        e = ctypes.get_errno()
-        raise OSError(e, f"{what}: {os.strerror(e)}")
+class ArenaAllocator(ctypes.Structure):
+    _fields_ = [("ctx", ctypes.c_void_p), ("alloc", ctypes.c_void_p), ("free", ctypes.c_void_p)]
+
+def huge_page_arenas(core):
+    # Before the imports: CPython's object arenas from one huge-page region (Native/warden-zygote.c),
+    # so that our per-job fork copies few page-table entries. Optional: without it, forks cost more.
+    try:
+        if core.warden_arena_init(ctypes.c_size_t(64 << 30)) != 0:
+            return False
+        allocator = ArenaAllocator(None, ctypes.cast(core.warden_arena_alloc, ctypes.c_void_p).value,
+                                   ctypes.cast(core.warden_arena_free, ctypes.c_void_p).value)
+        ctypes.pythonapi.PyObject_SetArenaAllocator(ctypes.byref(allocator))  # copies the struct
+        return True
+    except (OSError, AttributeError):
+        return False
+
+def collapse_to_huge_pages(lib):
+    # After the imports: turn our anonymous memory (arenas, malloc heap) into huge pages now
+    # rather than whenever khugepaged gets to it (and again now and then: a job's copy-on-write
+    # of a shared huge page can get it split). MADV_COLLAPSE needs Linux 6.1; errors are ignored.
+    MADV_HUGEPAGE, MADV_COLLAPSE, HUGE = 14, 25, 2 << 20
+    libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    if lib is not None:
+        lib.warden_arena_used_start.restype = lib.warden_arena_used_end.restype = ctypes.c_void_p
+        arena_lo, arena_hi = lib.warden_arena_used_start() or 0, lib.warden_arena_used_end() or 0
+    collapsed = 0
+    with open("/proc/self/maps") as maps:
+        regions = [line.split() for line in maps]
+    for parts in regions:
+        perms, path = parts[1], (parts[5] if len(parts) > 5 else "")
+        if perms[:2] != "rw" or perms[3] != "p" or path not in ("", "[heap]"):
+            continue
+        lo, hi = (int(x, 16) for x in parts[0].split("-"))
+        if lib is not None and lo <= arena_lo < hi:
+            # The arena region: its used part (aligned, and reserved well beyond its end).
+            lo, hi = arena_lo, (arena_hi + HUGE - 1) & ~(HUGE - 1)
+        else:
+            lo, hi = (lo + HUGE - 1) & ~(HUGE - 1), hi & ~(HUGE - 1)
+        if hi - lo > (1 << 32):
+            continue
+        libc.madvise(lo, hi - lo, MADV_HUGEPAGE)
+        for extent in range(lo, hi, HUGE):
+            if libc.madvise(extent, HUGE, MADV_COLLAPSE) == 0:
+                collapsed += HUGE
+    return collapsed
 
 def preload():
     # The standard library users reach for, and the scientific stack when installed.
@@ -57,30 +89,6 @@ def preload():
             pass
     compile("x = 1\nprint(x)\n", "<warm>", "exec")  # the first compile() in a fresh fork costs ~2 ms
 
-class Fprog(ctypes.Structure):
-    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-class CapHeader(ctypes.Structure):
-    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-class CapData(ctypes.Structure):
-    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
-
-def drop_all_capabilities():
-    check(libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clear ambient")
-    for cap in range(64):
-        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != errno.EINVAL:
-            check(-1, "drop bounding cap")
-    hdr = CapHeader(0x20080522, 0)
-    data = (CapData * 2)()
-    check(libc.capset(ctypes.byref(hdr), data), "capset")
-
-def install_seccomp(program):
-    buf = ctypes.create_string_buffer(program, len(program))
-    prog = Fprog(len(program) // 8, ctypes.cast(buf, ctypes.c_void_p))
-    check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
-    check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0), "seccomp")
-
 def read_exact(fd, n):
     out = bytearray()
     while len(out) < n:
@@ -89,16 +97,6 @@ def read_exact(fd, n):
             raise EOFError("job channel closed")
         out += chunk
     return bytes(out)
-
-def read_line(fd):
-    out = bytearray()
-    while True:
-        c = os.read(fd, 1)
-        if not c:
-            raise EOFError("job channel closed")
-        if c == b"\n":
-            return bytes(out)
-        out += c
 
 def write_all(fd, data):
     view = memoryview(data)
@@ -229,40 +227,11 @@ def run_job(job, col_fd):
         collect(col_fd, job["collect"], int(job.get("collectMax", 16 << 20)))
     os._exit(rc)
 
-def setns(fd, flags):
-    check(libc.setns(fd, flags), "setns")
-
-def child_c(cmd, fds, nsfds, procs, seccomp):
-    # The program, pid 2 of the job's pid namespace (forked there by the zygote). Before any
-    # of the job runs: its cgroups, the job's other namespaces, its own cgroup namespace,
-    # rlimits, no capabilities, no_new_privs, seccomp, fresh random state.
-    job_fd, out_fd, err_fd, _, col_fd = fds
+def job():
+    # In the program (pid 2 of the job's namespaces, cgroups joined, rlimits, no capabilities,
+    # no_new_privs, seccomp: all done by the native loop before it returned here).
+    ctypes.pythonapi.PyOS_AfterFork_Child()
     try:
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
-        for p in procs:
-            os.write(p, b"0\n")
-        for fd, kind in zip(nsfds, (CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS)):
-            setns(fd, kind)
-        # Now in the job's cgroup: a cgroup namespace rooted there hides every other cgroup.
-        check(libc.unshare(CLONE_NEWCGROUP), "unshare cgroup")
-        os.chdir("/workspace")
-        for name, (soft, hard) in cmd["rlimits"].items():
-            resource.setrlimit(getattr(resource, "RLIMIT_" + name.upper()), (soft, hard))
-        null = os.open("/dev/null", os.O_RDWR)
-        os.dup2(null, 0)
-        os.dup2(out_fd, 1)
-        os.dup2(err_fd, 2)
-        keep = {0, 1, 2, job_fd, col_fd}
-        for fd in [int(x) for x in os.listdir("/proc/self/fd")]:
-            if fd not in keep:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-        drop_all_capabilities()
-        install_seccomp(seccomp)
         # Children of one zygote share its memory image: give each its own random state.
         random.seed(os.urandom(32))
         if "numpy" in sys.modules:
@@ -270,183 +239,41 @@ def child_c(cmd, fds, nsfds, procs, seccomp):
                 sys.modules["numpy"].random.seed(int.from_bytes(os.urandom(4), "little"))
             except Exception:
                 pass
-        write_all(col_fd, b"R\n")
-        n = struct.unpack("<I", read_exact(job_fd, 4))[0]
+        write_all(COLLECT_FD, b"R\n")
+        n = struct.unpack("<I", read_exact(JOB_FD, 4))[0]
         if n > (64 << 20):
             os._exit(125)
-        job = json.loads(read_exact(job_fd, n))
-        os.close(job_fd)
-        run_job(job, col_fd)
+        spec = json.loads(read_exact(JOB_FD, n))
+        os.close(JOB_FD)
     except BaseException:
         try:
-            os.write(err_fd, ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())
+            os.write(2, ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())
         finally:
             os._exit(125)
-
-# ---------------------------------------------------------------- the zygote
-
-class Zygote:
-    """The zygote's event loop: prepare requests from Warden, the jobs' namespace helpers
-    reporting, and its children ending (it reports each program's end on the job's status pipe)."""
-
-    def __init__(self, control, seccomp, helper):
-        import selectors
-        self.control = control
-        self.seccomp = seccomp
-        self.helper = helper
-        # Our children get a pid namespace of our own (whose owner we have capabilities over):
-        # its pid 1 is `warden-helper reaper`; the namespace helpers run in it and the jobs' pid
-        # namespaces nest under it, so when we end, the reaper ends and the kernel kills them all.
-        check(libc.unshare(CLONE_NEWPID), "unshare pid")
-        reaper_end, self.reaper_hold = os.pipe()
-        import fcntl
-        null = os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
-        high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 200) for fd in (reaper_end, null, 2)]
-        try:
-            os.posix_spawn(helper, [helper, "reaper"], {}, file_actions=[(os.POSIX_SPAWN_DUP2, h, i) for i, h in enumerate(high)])
-        finally:
-            for fd in high + [reaper_end, null]:
-                os.close(fd)
-        self.home_pidns = os.open("/proc/self/ns/pid_for_children", os.O_RDONLY | os.O_CLOEXEC)
-        self.selector = selectors.DefaultSelector()
-        self.programs = {}  # pid -> the job's status pipe
-        wake_r, wake_w = os.pipe()
-        os.set_blocking(wake_r, False)
-        os.set_blocking(wake_w, False)
-        self.wake_r = wake_r
-        signal.set_wakeup_fd(wake_w)
-        signal.signal(signal.SIGCHLD, lambda *_: None)
-        self.selector.register(control, 1, self.on_control)
-        self.selector.register(wake_r, 1, self.on_wake)
-        self.done = False
-
-    def run(self):
-        while not self.done:
-            for key, _ in self.selector.select():
-                key.data(key.fileobj)
-                if self.done:
-                    break
-
-    def on_control(self, _):
-        try:
-            msg, fds, _, _ = socket.recv_fds(self.control, 1 << 16, 24, socket.MSG_CMSG_CLOEXEC)
-        except InterruptedError:
-            return
-        if not msg:
-            self.done = True
-            return
-        cmd = json.loads(msg)
-        if cmd["op"] == "exit":
-            self.done = True
-        elif cmd["op"] == "prepare" and len(fds) == 5 + int(cmd.get("cgroups", 0)):
-            self.prepare(cmd, fds)
-        else:
-            for fd in fds:
-                os.close(fd)
-
-    def prepare(self, cmd, fds):
-        # Spawn (vfork + exec: no copy of our memory) the helper that builds the job's namespaces.
-        sync_r, sync_w = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        go_r, go_w = os.pipe()
-        procs = fds[5:]
-        err_fd = fds[2]
-        null = os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
-        targets = [null, null, err_fd, sync_w.fileno(), go_r] + procs
-        import fcntl
-        high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 200) for fd in targets]
-        try:
-            os.posix_spawn(self.helper, [self.helper, "jobns", "--disk", str(cmd["diskBytes"]), "--uid", str(os.getuid()),
-                                         "--gid", str(os.getgid()), "--cgroups", str(len(procs))], {},
-                           file_actions=[(os.POSIX_SPAWN_DUP2, h, i) for i, h in enumerate(high)])
-        except OSError:
-            try:
-                os.write(err_fd, ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())
-            except OSError:
-                pass
-            sync_r.close()
-            os.close(go_w)
-            for fd in fds:
-                os.close(fd)
-            return
-        finally:
-            sync_w.close()
-            for fd in high + [null, go_r]:
-                os.close(fd)
-        self.selector.register(sync_r, 1, lambda f: self.namespaces_ready(f, cmd, fds, go_w))
-
-    def namespaces_ready(self, sync, cmd, fds, go_w):
-        self.selector.unregister(sync)
-        try:
-            ok, nsfds, _, _ = socket.recv_fds(sync, 16, 5, socket.MSG_CMSG_CLOEXEC)
-        except OSError:
-            ok, nsfds = b"", []
-        finally:
-            sync.close()
-        job_fds, procs = fds[:5], fds[5:]
-        try:
-            if ok != b"k" or len(nsfds) != 5:
-                return  # the helper failed; it wrote why to the job's stderr
-            # Fork the program into the job's pid namespace (as pid 2, under the job's init).
-            setns(nsfds[4], CLONE_NEWPID)
-            try:
-                pid = os.fork()
-                if pid == 0:
-                    child_c(cmd, job_fds, nsfds[:4], procs, self.seccomp)
-                    os._exit(125)
-            finally:
-                setns(self.home_pidns, CLONE_NEWPID)
-            self.programs[pid] = os.dup(job_fds[3])
-            os.write(go_w, b"g")
-        except OSError:
-            try:
-                os.write(job_fds[2], ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())
-            except OSError:
-                pass
-        finally:
-            os.close(go_w)
-            for fd in fds + nsfds:
-                os.close(fd)
-
-    def on_wake(self, _):
-        try:
-            while os.read(self.wake_r, 512):
-                pass
-        except BlockingIOError:
-            pass
-        while True:
-            try:
-                pid, status, ru = os.wait4(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
-            fd = self.programs.pop(pid, None)
-            if fd is None:
-                continue  # a namespace helper
-            ut, st = int(ru.ru_utime * 1e6), int(ru.ru_stime * 1e6)
-            if os.WIFSIGNALED(status):
-                line = b"K %d %d %d %d\nD\n" % (os.WTERMSIG(status), ut, st, ru.ru_maxrss)
-            else:
-                line = b"X %d %d %d %d\nD\n" % (os.WEXITSTATUS(status), ut, st, ru.ru_maxrss)
-            try:
-                os.write(fd, line)
-            except OSError:
-                pass
-            os.close(fd)
+    run_job(spec, COLLECT_FD)
 
 def main():
     control = socket.socket(fileno=int(sys.argv[1]))
     hello, _, _, _ = socket.recv_fds(control, 1 << 20, 0)
     config = json.loads(hello)
     seccomp = base64.b64decode(config["seccomp"])
-    helper = config["helper"]
+    core = ctypes.PyDLL(config["core"], use_errno=True)  # PyDLL: the GIL stays held in its calls
+    huge = huge_page_arenas(core)
     preload()
     import gc
     gc.collect()
     gc.freeze()  # keep the preloaded heap out of the children's garbage collections (fewer COW faults)
-    zygote = Zygote(control, seccomp, helper)
-    control.send(json.dumps({"op": "ready", "pid": os.getpid(), "modules": sorted(m for m in ("numpy", "pandas", "matplotlib") if m in sys.modules)}).encode())
-    zygote.run()
+    collapsed = collapse_to_huge_pages(core if huge else None)
+    control.send(json.dumps({"op": "ready", "pid": os.getpid(), "hugeArenas": huge, "hugeBytes": collapsed,
+                             "modules": sorted(m for m in ("numpy", "pandas", "matplotlib") if m in sys.modules)}).encode())
+    core.warden_zygote_serve.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+    rc = core.warden_zygote_serve(control.fileno(), config["helper"].encode(), seccomp, len(seccomp))
+    if rc == 1:
+        job()  # never returns
+    if rc < 0:
+        e = ctypes.get_errno()
+        print(f"warden zygote: the native loop failed: {os.strerror(e)}", file=sys.stderr)
+    os._exit(0 if rc == 0 else 1)
 
 if __name__ == "__main__":
     main()

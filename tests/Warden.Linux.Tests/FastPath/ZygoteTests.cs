@@ -53,6 +53,28 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
     }
 
     [Fact]
+    public async Task Program_HoldsOnlyItsStdio_NothingOfTheZygoteOrOtherJobs()
+    {
+        // The native loop hands the program its job pipe (3) and collect pipe (4); Python's run
+        // closes the job pipe before the code runs. Nothing else: no other job's pipes, no
+        // namespace or cgroup descriptors, not the zygote's control socket.
+        var (r, marker) = await engine.RunAsync("python", "import os\nfds = []\nfor fd in range(1024):\n    try: fds.append((fd, os.readlink(f'/proc/self/fd/{fd}').split(':')[0]))\n    except OSError: pass\nprint(fds)");
+        Assert.Equal("zygote", r.Path);
+        // 4 is the pipe the collected files go back through.
+        Assert.Equal("[(0, '/memfd'), (1, 'pipe'), (2, 'pipe'), (4, 'pipe')]\n", r.Stdout); // stdin is a memfd
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Zygote_RunsItsNativeLoop_WithHugePageArenas()
+    {
+        await engine.RunAsync("python", "print(1)");
+        var zygote = engine.Backend.ZygotePool!.Current!;
+        Assert.True(zygote.HugeArenas, "the zygote's object arenas should come from its huge-page region");
+        Assert.Contains("numpy", zygote.Modules);
+    }
+
+    [Fact]
     public async Task Executions_DoNotShareMemoryOrRandomState()
     {
         const string code = """
