@@ -135,13 +135,15 @@ internal sealed class ZygotePool : IAsyncDisposable
                     return null;
                 }
             }
-            Refill(zygote);
             return await job.ExecuteAsync(spec, path, onOutput, ct).ConfigureAwait(false);
         }
         finally
         {
             _inFlight.AddOrUpdate(zygote, 0, (_, n) => n - 1);
             RecycleIfDue(zygote);
+            // Refill once this run is done, not while it runs: on two cores, preparing the next
+            // child (a fork of the zygote) next to a short program doubled its latency.
+            Refill(zygote);
         }
     }
 

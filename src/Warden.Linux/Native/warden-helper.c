@@ -19,7 +19,8 @@
  *     In order: joins the job's cgroups; unshares mount, pid, net, ipc and uts namespaces;
  *     makes every mount private and mounts size-limited tmpfs on /workspace, /tmp, /dev/shm;
  *     sets the hostname; brings loopback up; forks the job's init (pid 1 of the new pid
- *     namespace), sends the zygote descriptors of the job's namespaces over fd 3 and exits. The init mounts the namespace's
+ *     namespace), sends the zygote descriptors of the job's namespaces and a pidfd of the init
+ *     over fd 3 and exits. The init mounts the namespace's
  *     /proc, drops every capability, becomes undumpable, waits on fd 4 until the zygote has
  *     forked the program into the namespace (as pid 2), reaps orphans, and exits when the
  *     program ends (the kernel then kills whatever the program left behind).
@@ -456,7 +457,7 @@ static int jobns_mode(int argc, char **argv)
      * zygote, which forks the program into them. Opened here, by their creator, before the
      * init's /proc hides ours; the init is undumpable, so nobody could open them through it. */
     static const char *const names[] = { "self/ns/mnt", "self/ns/net", "self/ns/ipc", "self/ns/uts", "self/ns/pid_for_children" };
-    int nsfds[5] = { -1, -1, -1, -1, -1 };
+    int nsfds[6] = { -1, -1, -1, -1, -1, -1 }; /* mnt net ipc uts pid, and a pidfd of the init */
     /* Our /proc (the zygote's), still reachable through this descriptor once the init covers it. */
     int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (procfd < 0) die("open /proc");
@@ -469,7 +470,7 @@ static int jobns_mode(int argc, char **argv)
     if (init == 0) {
         /* The job's pid 1. Signals from inside the namespace cannot kill it (no handlers). */
         close(mounted[0]);
-        for (int k = 0; k < 5; k++) if (nsfds[k] >= 0) close(nsfds[k]);
+        for (int k = 0; k < 6; k++) if (nsfds[k] >= 0) close(nsfds[k]);
         close(procfd);
         close(3);
         if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) die("mount /proc");
@@ -497,6 +498,9 @@ static int jobns_mode(int argc, char **argv)
     /* The new pid namespace can be opened once its init exists. */
     if ((nsfds[4] = openat(procfd, names[4], O_RDONLY | O_CLOEXEC)) < 0) die(names[4]);
     close(procfd);
+    /* The zygote reports the job's end once the init is gone: by then the kernel has killed and
+     * reaped everything else in the namespace, so Warden finds the cgroup empty. */
+    if ((nsfds[5] = (int)syscall(SYS_pidfd_open, init, 0)) < 0) die("pidfd_open of the init");
     /* Report only once the namespace's /proc is in place: the program may run right after. */
     char m;
     ssize_t got;

@@ -131,7 +131,9 @@ struct pending {
     struct warden_limits lim;
 };
 
-struct running { pid_t pid; int pidfd; int status_fd; };
+/* A program: its pid and pidfd until it ends (then pid is 0 and `report` holds how it ended),
+ * and its init's pidfd: the report goes out when the init is gone too. */
+struct running { pid_t pid; int pidfd; int init_pidfd; int status_fd; char report[128]; };
 
 static struct pending pending[MAX_PENDING];
 static struct running running[MAX_RUNNING];
@@ -283,7 +285,7 @@ static void become_job(struct pending *p, const int *nsfds)
  * program, 0 in the zygote, -1 when the zygote cannot go on. */
 static int namespaces_ready(struct pending *p)
 {
-    int nsfds[5] = { -1, -1, -1, -1, -1 }, got = 0, result = 0;
+    int nsfds[6] = { -1, -1, -1, -1, -1, -1 }, got = 0, result = 0;
     char ok = 0;
     char cbuf[CMSG_SPACE(sizeof nsfds)];
     struct iovec iov = { &ok, 1 };
@@ -293,9 +295,9 @@ static int namespaces_ready(struct pending *p)
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); r > 0 && c != NULL; c = CMSG_NXTHDR(&msg, c))
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
             got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-            memcpy(nsfds, CMSG_DATA(c), (size_t)(got > 5 ? 5 : got) * sizeof(int));
+            memcpy(nsfds, CMSG_DATA(c), (size_t)(got > 6 ? 6 : got) * sizeof(int));
         }
-    if (r != 1 || ok != 'k' || got != 5) goto done; /* the helper wrote why to the job's stderr */
+    if (r != 1 || ok != 'k' || got != 6) goto done; /* the helper wrote why to the job's stderr */
     if (nrunning == MAX_RUNNING) { errno = EAGAIN; say(p->fds[2], "too many jobs"); goto done; }
     /* The program is forked into the job's pid namespace, as pid 2 under the job's init. */
     if (setns(nsfds[4], CLONE_NEWPID) < 0) { say(p->fds[2], "setns pid"); goto done; }
@@ -310,38 +312,54 @@ static int namespaces_ready(struct pending *p)
      * OpenBLAS starts some). */
     running[nrunning].pid = pid;
     running[nrunning].pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    running[nrunning].init_pidfd = nsfds[5];
+    nsfds[5] = -1;
+    running[nrunning].report[0] = 0;
     running[nrunning].status_fd = p->fds[3];
     nrunning++;
     p->fds[3] = -1;
     (void)!write(p->go, "g", 1);
 done:
-    for (int i = 0; i < 5; i++) if (nsfds[i] >= 0) close(nsfds[i]);
+    for (int i = 0; i < 6; i++) if (nsfds[i] >= 0) close(nsfds[i]);
     close_pending(p);
     return result;
 }
 
-/* Reaps every child that has ended: programs get their report, namespace helpers just go. */
+static void finish(int i)
+{
+    (void)write_all(running[i].status_fd, running[i].report, strlen(running[i].report));
+    close(running[i].status_fd);
+    if (running[i].init_pidfd >= 0) close(running[i].init_pidfd);
+    running[i] = running[--nrunning];
+}
+
+/* Reaps every child that has ended: a program's report waits for its init to be gone (namespace
+ * helpers just go). */
 static void reap(void)
 {
     for (;;) {
         int status;
         struct rusage ru;
         pid_t pid = wait4(-1, &status, WNOHANG, &ru);
-        if (pid <= 0) return;
+        if (pid <= 0) break;
         for (int i = 0; i < nrunning; i++) {
             if (running[i].pid != pid) continue;
-            char line[128];
             long long ut = (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
             long long st = (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
-            int n = WIFSIGNALED(status)
-                ? snprintf(line, sizeof line, "K %d %lld %lld %ld\nD\n", WTERMSIG(status), ut, st, ru.ru_maxrss)
-                : snprintf(line, sizeof line, "X %d %lld %lld %ld\nD\n", WEXITSTATUS(status), ut, st, ru.ru_maxrss);
-            (void)write_all(running[i].status_fd, line, (size_t)n);
-            close(running[i].status_fd);
+            if (WIFSIGNALED(status))
+                snprintf(running[i].report, sizeof running[i].report, "K %d %lld %lld %ld\nD\n", WTERMSIG(status), ut, st, ru.ru_maxrss);
+            else
+                snprintf(running[i].report, sizeof running[i].report, "X %d %lld %lld %ld\nD\n", WEXITSTATUS(status), ut, st, ru.ru_maxrss);
+            running[i].pid = 0;
             if (running[i].pidfd >= 0) close(running[i].pidfd);
-            running[i] = running[--nrunning];
+            running[i].pidfd = -1;
             break;
         }
+    }
+    for (int i = 0; i < nrunning; i++) {
+        if (running[i].pid != 0) continue;
+        struct pollfd gone = { running[i].init_pidfd, POLLIN, 0 };
+        if (running[i].init_pidfd < 0 || poll(&gone, 1, 0) != 0) finish(i--);
     }
 }
 
@@ -432,7 +450,7 @@ int warden_zygote_serve(int control, const char *helper_path, const unsigned cha
             }
         int first_running = n;
         for (int i = 0; i < nrunning; i++) {
-            pfd[n].fd = running[i].pidfd;
+            pfd[n].fd = running[i].pid != 0 ? running[i].pidfd : running[i].init_pidfd;
             pfd[n++].events = POLLIN;
         }
         /* With a pidfd per program, a timeout only matters for the namespace helpers' zombies. */
