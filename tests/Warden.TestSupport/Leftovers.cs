@@ -33,8 +33,12 @@ public static class Leftovers
     }
 
     /// <summary>Sandbox cgroups of <paramref name="backend"/> that exist right now (one per live sandbox).</summary>
-    public static int LiveCgroups(LinuxSandboxBackend backend) =>
-        backend.HostCgroupLeftovers().Select(Path.GetFileName).Distinct(StringComparer.Ordinal).Count(); // one directory per v1 hierarchy
+    public static int LiveCgroups(LinuxSandboxBackend backend)
+    {
+        var longLived = backend.LongLivedCgroups(); // the zygote's, its prepared children's, those made ahead
+        return backend.HostCgroupLeftovers().Select(Path.GetFileName).OfType<string>()
+            .Where(n => !longLived.Contains(n)).Distinct(StringComparer.Ordinal).Count(); // one directory per v1 hierarchy
+    }
 
     /// <summary>
     /// Asserts no process, cgroup or temporary file is left of runs of <paramref name="backend"/>.

@@ -111,7 +111,7 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
             warmer = new AttachWarmer(warm.Into, warm.Back);
 
         var (links, binds) = HostPaths.System(_options.ExtraReadOnlyBinds);
-        return new Ready(files, driver, warmer, links, binds);
+        return new Ready(files, new CgroupReserve(driver, NextName), warmer, links, binds);
     }
 
     /// <inheritdoc />
@@ -274,7 +274,12 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
     }
 
     /// <summary>cgroup directory names that legitimately outlive a run: the zygote's own sandbox and its prepared children.</summary>
-    internal IReadOnlySet<string> LongLivedCgroups() => _pool?.LongLivedCgroups() ?? new HashSet<string>();
+    internal IReadOnlySet<string> LongLivedCgroups()
+    {
+        var names = _pool?.LongLivedCgroups() ?? new HashSet<string>(StringComparer.Ordinal);
+        if (_ready?.Cgroups is CgroupReserve reserve) names.UnionWith(reserve.ReservedNames());
+        return names;
+    }
 
     /// <summary>Whether the fast path is preparing children right now.</summary>
     internal bool FastPathBusy => _pool?.Busy ?? false;
@@ -293,6 +298,7 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
         if (_ready is { } r)
         {
             r.Warmer?.Dispose();
+            (r.Cgroups as CgroupReserve)?.Dispose();
             r.Cgroups.RemoveOwnParent();
         }
     }
