@@ -23,6 +23,7 @@ internal sealed class ZygoteJob
     private AnonymousPipeClientStream? _collect;
     private int _killed;
     private int _discarded;
+    private bool _swept;
 
     public ZygoteJob(string id, Limits limits, SandboxCgroup cgroup, PythonZygote zygote)
     {
@@ -130,7 +131,7 @@ internal sealed class ZygoteJob
                 await status.ConfigureAwait(false);
             }
             // The supervisor has reported (or died): the job's pid namespace is gone; sweep the cgroup.
-            Cgroup.KillAll(TimeSpan.FromSeconds(5));
+            _swept = Cgroup.KillAll(TimeSpan.FromSeconds(5));
             var report = await status.ConfigureAwait(false);
             var (outBytes, outTrunc) = await stdout.ConfigureAwait(false);
             var (errBytes, errTrunc) = await stderr.ConfigureAwait(false);
@@ -187,7 +188,9 @@ internal sealed class ZygoteJob
     public async Task DiscardAsync()
     {
         if (Interlocked.Exchange(ref _discarded, 1) != 0) return;
-        await Task.Run(() => Cgroup.KillAll(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        // After a run the cgroup was swept empty already (and nothing can join it again); a
+        // prepared child being thrown away still has its processes.
+        if (!_swept) await Task.Run(() => Cgroup.KillAll(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         foreach (var fd in new[] { JobWrite, OutRead, ErrRead, StatusRead, CollectRead })
             if (fd >= 0) Libc.close(fd);
         JobWrite = OutRead = ErrRead = StatusRead = CollectRead = -1;
