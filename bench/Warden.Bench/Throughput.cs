@@ -18,6 +18,14 @@ internal static class Throughput
         var errors = 0;
         var paths = new Dictionary<string, int>();
         var latencies = new List<double>();
+        static long MachineTicks() => File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(long.Parse).Sum()
+            - File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(4).Take(2).Select(long.Parse).Sum(); // minus idle, iowait
+        string ZygoteAcct() => fast.ZygotePool!.Current!.Sandbox.CgroupDirs.FirstOrDefault(d => d.Contains("/cpuacct/", StringComparison.Ordinal)) is { } d ? Path.Combine(d, "cpuacct.usage") : "";
+        double ZygoteCpuMs() => File.Exists(ZygoteAcct()) ? long.Parse(File.ReadAllText(ZygoteAcct()).Trim()) / 1e6 : double.NaN;
+        var machine0 = MachineTicks();
+        var warden0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+        var zygote0 = ZygoteCpuMs();
+        double jobsCpu = 0;
         Console.WriteLine($"ready; huge-page arenas {fast.ZygotePool!.Current!.HugeArenas}, {fast.ZygotePool.Current.HugePageBytes >> 20} MiB collapsed"); // a profiler may start now
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, callers).Select(async _ =>
@@ -33,11 +41,17 @@ internal static class Throughput
                     if (r.Reason == RunReason.Exited && (codeFile is not null || r.Stdout == "1\n")) done++; else { errors++; if (errors < 5) Console.WriteLine($"{r.Reason} {r.Diagnostic} {r.Stderr}"); }
                     paths[r.Path] = paths.GetValueOrDefault(r.Path) + 1;
                     latencies.Add(ms);
+                    jobsCpu += r.CpuMs;
                 }
             }
         }));
         var secs = sw.Elapsed.TotalSeconds;
         var s = Stats.Of("print(1)", latencies, errors);
+        var machineMs = (MachineTicks() - machine0) * 10.0; // USER_HZ 100
+        var wardenMs = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - warden0;
+        var zygoteMs = ZygoteCpuMs() - zygote0;
+        var n = done + errors;
+        Console.WriteLine($"CPU per execution: machine {machineMs / n:F2} ms = Warden (.NET) {wardenMs / n:F2} + jobs' cgroups {jobsCpu / n:F2} + zygote's cgroup {zygoteMs / n:F2} + rest (kernel threads, softirq) {(machineMs - wardenMs - jobsCpu - zygoteMs) / n:F2}");
         Console.WriteLine($"{callers} callers: {done / secs:F0}/s, {done} ok, {errors} errors, p50 {s.P50:F1} ms p95 {s.P95:F1} ms; {string.Join(", ", paths.Select(p => $"{p.Key}: {p.Value}"))}");
     }
 }

@@ -12,8 +12,8 @@ public sealed record ZygoteOptions
     /// <summary>Children being prepared at once in the background. Default 2.</summary>
     public int RefillConcurrency { get; init; } = 2;
 
-    /// <summary>Jobs after which a zygote is replaced (children share its memory layout and hash secret). Default 1024.</summary>
-    public int MaxJobs { get; init; } = 1024;
+    /// <summary>Jobs after which a zygote is replaced (children share its memory layout and hash secret). Default 10000.</summary>
+    public int MaxJobs { get; init; } = 10_000;
 
     /// <summary>Age after which a zygote is replaced. Default 10 minutes.</summary>
     public TimeSpan MaxAge { get; init; } = TimeSpan.FromMinutes(10);

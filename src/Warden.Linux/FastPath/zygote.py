@@ -18,6 +18,7 @@
 import os, sys
 
 JOB_FD, COLLECT_FD = 3, 4  # in a job, as the native loop arranged them
+CORE = None  # the native core (warden-zygote.so)
 
 import ctypes, json, socket, struct, io, traceback, fnmatch, stat, base64, builtins, random, importlib
 
@@ -245,7 +246,7 @@ def run_job(job, col_fd):
     os._exit(rc)
 
 def rehearse():
-    # Before saying "prepared", go through the motions of a job (decode one, write and read a
+    # Before saying "prepared" (ahead of requests, for the pool), go through the motions of a job (decode one, write and read a
     # file, a memfd, text streams, compile and run a small program): the copy-on-write faults on
     # the zygote's pages this touches (and the huge-page splits) then happen now, off the request
     # path. Measured: the Python part of a print(1) job 2.2 -> 1.2 ms. Leaves nothing behind.
@@ -282,7 +283,8 @@ def job():
                 sys.modules["numpy"].random.seed(int.from_bytes(os.urandom(4), "little"))
             except Exception:
                 pass
-        rehearse()
+        if ctypes.c_int.in_dll(CORE, "warden_rehearse").value:
+            rehearse()
         write_all(COLLECT_FD, b"R\n")
         n = struct.unpack("<I", read_exact(JOB_FD, 4))[0]
         if n > (64 << 20):
@@ -301,7 +303,8 @@ def main():
     hello, _, _, _ = socket.recv_fds(control, 1 << 20, 0)
     config = json.loads(hello)
     seccomp = base64.b64decode(config["seccomp"])
-    core = ctypes.PyDLL(config["core"], use_errno=True)  # PyDLL: the GIL stays held in its calls
+    global CORE
+    core = CORE = ctypes.PyDLL(config["core"], use_errno=True)  # PyDLL: the GIL stays held in its calls
     # A job's pipes become its fds 3 and 4: keep them taken here, so that no file an import
     # opens and keeps (a Python object owning the descriptor) can sit there in a job.
     null = os.open("/dev/null", os.O_RDWR)
