@@ -33,6 +33,12 @@ internal sealed class CgroupReserve : ICgroupDriver, IDisposable
 
     public void RemoveOwnParent() => _inner.RemoveOwnParent();
 
+    /// <summary>How many cgroups are made and waiting (not counting those being made).</summary>
+    public int ReadyCount
+    {
+        get { lock (_gate) return _reserved.Count; }
+    }
+
     /// <summary>Names of the reserved (empty, waiting) cgroups, and of those being made.</summary>
     public IEnumerable<string> ReservedNames()
     {

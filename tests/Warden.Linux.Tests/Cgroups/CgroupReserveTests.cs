@@ -38,11 +38,11 @@ public sealed class CgroupReserveTests
         using var reserve = new CgroupReserve(driver, () => "r" + Interlocked.Increment(ref n));
         var first = reserve.Create("a", Limits.Default, 64);
         Assert.EndsWith("warden-reserve-test-a", first.Dirs[0]);
-        await WaitFor(() => reserve.ReservedNames().Any());
+        await WaitFor(() => reserve.ReadyCount == 1);
         var second = reserve.Create("b", Limits.Default, 64);
         Assert.EndsWith("warden-reserve-test-r1", second.Dirs[0]); // made ahead, not on the spot
-        Assert.DoesNotContain("b", driver.Created);
-        await WaitFor(() => reserve.ReservedNames().Any());
+        lock (driver.Created) Assert.DoesNotContain("b", driver.Created); // (the next one is being made meanwhile)
+        await WaitFor(() => reserve.ReadyCount == 1);
         var third = reserve.Create("c", Limits.Default, 64);
         Assert.NotEqual(second.Dirs[0], third.Dirs[0]);
         foreach (var c in new[] { first, second, third }) c.TryRemove();
@@ -55,11 +55,11 @@ public sealed class CgroupReserveTests
         var n = 0;
         var reserve = new CgroupReserve(driver, () => "s" + Interlocked.Increment(ref n));
         reserve.Create("a", Limits.Default, 64).TryRemove();
-        await WaitFor(() => reserve.ReservedNames().Any());
+        await WaitFor(() => reserve.ReadyCount == 1);
         var other = reserve.Create("b", Limits.Default with { MemoryMb = 123 }, 64);
         Assert.EndsWith("warden-reserve-test-b", other.Dirs[0]);
         other.TryRemove();
-        await WaitFor(() => reserve.ReservedNames().Count() == 2);
+        await WaitFor(() => reserve.ReadyCount == 2);
         var waiting = reserve.ReservedNames().ToList();
         reserve.Dispose();
         Assert.Empty(reserve.ReservedNames());
