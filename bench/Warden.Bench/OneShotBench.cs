@@ -29,12 +29,6 @@ internal static class OneShotBench
         using var fastBackend = new LinuxSandboxBackend();
         await fastBackend.WarmUpAsync();
         var fastRunner = WardenEngine.CreateRunner(fastBackend);
-        var (bwrapArgs, seccomp) = backend.BwrapByHand(new SandboxSpec
-        {
-            Argv = ["/usr/bin/python3", "-u", "-c", Code],
-            Limits = Limits.Default,
-            Env = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin", ["HOME"] = "/workspace", ["LANG"] = "C.UTF-8" },
-        });
         string[] minimal =
         [
             "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr",
@@ -48,7 +42,7 @@ internal static class OneShotBench
         {
             ("bare /usr/bin/python3 (no isolation)", () => Spawn("/usr/bin/python3", ["python3", "-c", Code], null), 1),
             ("bubblewrap by hand, minimal flags", () => Spawn("/usr/bin/setpriv", [.. SetPriv, "/usr/bin/bwrap", .. minimal], null), 1),
-            ("bubblewrap by hand, Warden's flags + seccomp", () => Spawn("/usr/bin/setpriv", [.. SetPriv, "/usr/bin/bwrap", .. bwrapArgs], seccomp), 1),
+            ("bubblewrap by hand, Warden's flags + seccomp", BwrapByHand(backend, Code), 1),
             ("Warden library (RunAsync), cold path", async () =>
             {
                 var r = await runner.RunAsync(new RunRequest { Language = "python", Code = Code });
@@ -104,6 +98,22 @@ internal static class OneShotBench
         "setpriv", "--reuid=" + HandUid.ToString(CultureInfo.InvariantCulture), "--regid=" + HandUid.ToString(CultureInfo.InvariantCulture), "--clear-groups",
     ];
 
+    /// <summary>
+    /// bubblewrap by hand with the exact argument vector Warden builds (every namespace, binds,
+    /// synthesized /etc, sized tmpfs, seccomp program) and python3 -c CODE as the command, as an
+    /// unprivileged uid: no helper, no cgroup, no rlimits.
+    /// </summary>
+    public static Func<Task<bool>> BwrapByHand(LinuxSandboxBackend backend, string code)
+    {
+        var (bwrapArgs, seccomp) = backend.BwrapByHand(new SandboxSpec
+        {
+            Argv = ["/usr/bin/python3", "-u", "-c", code],
+            Limits = Limits.Default,
+            Env = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin", ["HOME"] = "/workspace", ["LANG"] = "C.UTF-8" },
+        });
+        return () => Spawn("/usr/bin/setpriv", [.. SetPriv, "/usr/bin/bwrap", .. bwrapArgs], seccomp);
+    }
+
     /// <summary>Bare /usr/bin/python3 -c CODE, as the baseline of every table.</summary>
     public static Task<bool> SpawnPython(string code) => Spawn("/usr/bin/python3", ["python3", "-c", code], null);
 
@@ -140,7 +150,7 @@ internal static class OneShotBench
         return status == 0 && text == "1\n";
     }
 
-    private static string DockerStatus()
+    public static string DockerStatus()
     {
         try
         {
