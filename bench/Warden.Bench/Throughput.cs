@@ -18,8 +18,12 @@ internal static class Throughput
         var errors = 0;
         var paths = new Dictionary<string, int>();
         var latencies = new List<double>();
-        static long MachineTicks() => File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(long.Parse).Sum()
-            - File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(4).Take(2).Select(long.Parse).Sum(); // minus idle, iowait
+        static long MachineTicks()
+        {
+            // user nice system idle iowait irq softirq steal: everything but idle and iowait.
+            var t = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(long.Parse).ToArray();
+            return t.Sum() - t[3] - t[4];
+        }
         string ZygoteAcct() => fast.ZygotePool!.Current!.Sandbox.CgroupDirs.FirstOrDefault(d => d.Contains("/cpuacct/", StringComparison.Ordinal)) is { } d ? Path.Combine(d, "cpuacct.usage") : "";
         double ZygoteCpuMs() => File.Exists(ZygoteAcct()) ? long.Parse(File.ReadAllText(ZygoteAcct()).Trim()) / 1e6 : double.NaN;
         var machine0 = MachineTicks();

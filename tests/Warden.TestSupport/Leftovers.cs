@@ -33,11 +33,17 @@ public static class Leftovers
     }
 
     /// <summary>Sandbox cgroups of <paramref name="backend"/> that exist right now (one per live sandbox).</summary>
-    public static int LiveCgroups(LinuxSandboxBackend backend)
+    public static int LiveCgroups(LinuxSandboxBackend backend) =>
+        RunCgroupDirs(backend).Select(Path.GetFileName).Distinct(StringComparer.Ordinal).Count(); // one directory per v1 hierarchy
+
+    /// <summary>
+    /// Cgroup directories of <paramref name="backend"/> that belong to runs: all but the long-lived
+    /// ones (the zygote's, its prepared children's, those made ahead of requests).
+    /// </summary>
+    public static List<string> RunCgroupDirs(LinuxSandboxBackend backend)
     {
-        var longLived = backend.LongLivedCgroups(); // the zygote's, its prepared children's, those made ahead
-        return backend.HostCgroupLeftovers().Select(Path.GetFileName).OfType<string>()
-            .Where(n => !longLived.Contains(n)).Distinct(StringComparer.Ordinal).Count(); // one directory per v1 hierarchy
+        var longLived = backend.LongLivedCgroups();
+        return backend.HostCgroupLeftovers().Where(d => !longLived.Contains(Path.GetFileName(d))).ToList();
     }
 
     /// <summary>
@@ -55,8 +61,7 @@ public static class Leftovers
         List<string> cgroups;
         do
         {
-            var live = backend.LongLivedCgroups();
-            cgroups = backend.HostCgroupLeftovers().Where(d => !live.Contains(Path.GetFileName(d))).ToList();
+            cgroups = RunCgroupDirs(backend);
             // Prepared children of a replaced zygote are discarded in the background; allow them
             // a moment, but every one must be gone.
             if (cgroups.Count == 0 || (!backend.FastPathBusy && Environment.TickCount64 > deadline - 7_000)) break;

@@ -78,21 +78,20 @@ internal sealed class CgroupReserve : ICgroupDriver, IDisposable
         {
             _creating.Remove(shape);
             if (made is null) return;
-            if (!_disposed && !_reserved.ContainsKey(shape) && (_reserved.Count < MaxShapes || EvictOne()))
+            if (!_disposed && !_reserved.ContainsKey(shape))
             {
+                if (_reserved.Count >= MaxShapes)
+                {
+                    // Another shape waiting makes room.
+                    var (oldest, cgroup) = _reserved.First();
+                    _reserved.Remove(oldest);
+                    cgroup.TryRemove();
+                }
                 _reserved[shape] = made;
                 return;
             }
         }
         made.TryRemove();
-    }
-
-    private bool EvictOne()
-    {
-        var (shape, cgroup) = _reserved.First();
-        _reserved.Remove(shape);
-        cgroup.TryRemove();
-        return true;
     }
 
     public void Dispose()

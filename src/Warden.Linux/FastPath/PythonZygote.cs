@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Reflection;
@@ -189,10 +188,10 @@ internal sealed class PythonZygote : IAsyncDisposable
     public async Task<ZygoteJob> PrepareAsync(Limits limits, bool ahead, CancellationToken ct)
     {
         if (!Alive) throw new SandboxException("the Python zygote is not running");
-        var id = Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture);
+        Interlocked.Increment(ref _counter);
         var pidsMax = limits.Pids + JobOverheadTasks;
         var cgroup = _ready.Cgroups.Create(_backend.NextName(), limits, pidsMax);
-        var job = new ZygoteJob(id, limits, cgroup, this);
+        var job = new ZygoteJob(limits, cgroup, this);
         var childEnds = new List<int>();
         try
         {

@@ -25,15 +25,13 @@ internal sealed class ZygoteJob
     private int _discarded;
     private bool _swept;
 
-    public ZygoteJob(string id, Limits limits, SandboxCgroup cgroup, PythonZygote zygote)
+    public ZygoteJob(Limits limits, SandboxCgroup cgroup, PythonZygote zygote)
     {
-        Id = id;
         Limits = limits;
         Cgroup = cgroup;
         _zygote = zygote;
     }
 
-    public string Id { get; }
     public Limits Limits { get; }
     public SandboxCgroup Cgroup { get; }
     public int JobWrite { get; set; } = -1;

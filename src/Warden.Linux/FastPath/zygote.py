@@ -42,8 +42,7 @@ def huge_page_arenas(core):
 
 def collapse_to_huge_pages(lib):
     # After the imports: turn our anonymous memory (arenas, malloc heap) into huge pages now
-    # rather than whenever khugepaged gets to it (and again now and then: a job's copy-on-write
-    # of a shared huge page can get it split). MADV_COLLAPSE needs Linux 6.1; errors are ignored.
+    # rather than whenever khugepaged gets to it. MADV_COLLAPSE needs Linux 6.1; errors are ignored.
     MADV_HUGEPAGE, MADV_COLLAPSE, HUGE = 14, 25, 2 << 20
     libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
     if lib is not None:

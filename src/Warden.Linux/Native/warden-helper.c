@@ -53,7 +53,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/capability.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -67,6 +66,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "warden-native.h"
 
 #define STATUS_FD 3
 #define MAX_PATTERNS 64
@@ -78,21 +78,6 @@ static void die(const char *step)
     int n = snprintf(buf, sizeof buf, "warden-helper: %s failed: %s\n", step, strerror(errno));
     if (n > 0) (void)!write(2, buf, (size_t)n);
     _exit(125);
-}
-
-static int write_all(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 static void reset_signals(void)
@@ -392,13 +377,8 @@ static int exec_mode(int argc, char **argv)
 
 static void drop_capabilities(void)
 {
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) die("clear ambient capabilities");
-    for (int cap = 0; cap < 64; cap++)
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) die("drop bounding capability");
-    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-    struct __user_cap_data_struct data[2];
-    memset(data, 0, sizeof data);
-    if (syscall(SYS_capset, &hdr, data) < 0) die("capset");
+    const char *failed = drop_all_capabilities();
+    if (failed != NULL) die(failed);
 }
 
 static void mount_tmpfs(const char *target, const char *options)

@@ -25,7 +25,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -44,6 +43,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "warden-native.h"
 
 /* ---- 1. arenas ---- */
 
@@ -68,13 +68,6 @@ int warden_arena_init(size_t reserve)
     release_from = region_end;
     (void)madvise(region, reserve, MADV_HUGEPAGE);
     return 0;
-}
-
-/* Called in each job right after the fork: from now on, arenas allocated here are given back
- * to the kernel when freed, as CPython's default allocator does. */
-void warden_arena_forked(void)
-{
-    release_from = next_free;
 }
 
 /* The end of the region's used part (the zygote collapses [region, end) into huge pages). */
@@ -145,17 +138,6 @@ static int nrunning;
 static int home_pidns = -1, reaper_hold = -1;
 static const char *helper;
 static struct sock_fprog filter;
-
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) { if (errno == EINTR) continue; return -1; }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
 
 static void say(int fd, const char *what)
 {
@@ -232,17 +214,6 @@ fail:
     close_pending(p);
 }
 
-static void drop_capabilities(void)
-{
-    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-    struct __user_cap_data_struct data[2];
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) { say(2, "clear ambient capabilities"); _exit(125); }
-    for (int cap = 0; cap < 64; cap++)
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) { say(2, "drop bounding capabilities"); _exit(125); }
-    memset(data, 0, sizeof data);
-    if (syscall(SYS_capset, &hdr, data) < 0) { say(2, "capset"); _exit(125); }
-}
-
 /* In the program, right after the fork: everything but the code. Exits 125 on any failure. */
 static void become_job(struct pending *p, const int *nsfds)
 {
@@ -281,9 +252,32 @@ static void become_job(struct pending *p, const int *nsfds)
         struct rlimit r = { rl[i].soft, rl[i].hard };
         if (setrlimit(rl[i].res, &r) < 0) { say(2, "setrlimit"); _exit(125); }
     }
-    drop_capabilities();
+    const char *failed = drop_all_capabilities();
+    if (failed != NULL) { say(2, failed); _exit(125); }
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) { say(2, "no_new_privs"); _exit(125); }
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter, 0, 0) < 0) { say(2, "seccomp"); _exit(125); }
+}
+
+/* One message and the descriptors passed with it (at most `maxfds`, close-on-exec), retried on
+ * EINTR. Returns what recvmsg returns; *nfds is how many descriptors arrived. */
+static ssize_t recv_with_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int *nfds)
+{
+    char cbuf[CMSG_SPACE(sizeof(int) * (JOB_FDS + MAX_CGROUPS))];
+    if (maxfds > JOB_FDS + MAX_CGROUPS) maxfds = JOB_FDS + MAX_CGROUPS;
+    struct iovec iov = { buf, len };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+                          .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)maxfds) };
+    ssize_t r;
+    *nfds = 0;
+    do r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (r < 0 && errno == EINTR);
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); r >= 0 && c != NULL; c = CMSG_NXTHDR(&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            int got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            if (got > maxfds) got = maxfds;
+            memcpy(fds, CMSG_DATA(c), (size_t)got * sizeof(int));
+            *nfds = got;
+        }
+    return r;
 }
 
 /* The helper handed over the job's namespaces: fork the program into them. Returns 1 in the
@@ -292,16 +286,7 @@ static int namespaces_ready(struct pending *p)
 {
     int nsfds[6] = { -1, -1, -1, -1, -1, -1 }, got = 0, result = 0;
     char ok = 0;
-    char cbuf[CMSG_SPACE(sizeof nsfds)];
-    struct iovec iov = { &ok, 1 };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-    ssize_t r;
-    do r = recvmsg(p->sync, &msg, MSG_CMSG_CLOEXEC); while (r < 0 && errno == EINTR);
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); r > 0 && c != NULL; c = CMSG_NXTHDR(&msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-            got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-            memcpy(nsfds, CMSG_DATA(c), (size_t)(got > 6 ? 6 : got) * sizeof(int));
-        }
+    ssize_t r = recv_with_fds(p->sync, &ok, 1, nsfds, 6, &got);
     if (r != 1 || ok != 'k' || got != 6) goto done; /* the helper wrote why to the job's stderr */
     if (nrunning == MAX_RUNNING) { errno = EAGAIN; say(p->fds[2], "too many jobs"); goto done; }
     /* The program is forked into the job's pid namespace, as pid 2 under the job's init. */
@@ -395,19 +380,10 @@ static void on_control(int control, int *stop)
     char buf[512];
     int fds[JOB_FDS + MAX_CGROUPS];
     int nfds = 0;
-    char cbuf[CMSG_SPACE(sizeof fds)];
-    struct iovec iov = { buf, sizeof buf - 1 };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-    ssize_t n = recvmsg(control, &msg, MSG_CMSG_CLOEXEC);
-    if (n < 0) { if (errno != EINTR && errno != EAGAIN) *stop = 1; return; }
+    ssize_t n = recv_with_fds(control, buf, sizeof buf - 1, fds, JOB_FDS + MAX_CGROUPS, &nfds);
+    if (n < 0) { if (errno != EAGAIN) *stop = 1; return; }
     if (n == 0) { *stop = 1; return; }
     buf[n] = 0;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-            nfds = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-            if (nfds > JOB_FDS + MAX_CGROUPS) nfds = JOB_FDS + MAX_CGROUPS;
-            memcpy(fds, CMSG_DATA(c), (size_t)nfds * sizeof(int));
-        }
     struct pending *p = NULL;
     struct warden_limits lim;
     int ncg = -1;
