@@ -110,8 +110,10 @@ internal sealed class ZygoteJob
         var status = StatusChannel.ReadAsync(StatusRead, 1 << 16);
         OutRead = ErrRead = StatusRead = -1;
         var collected = ReadCollectAsync(spec.CollectMaxBytes + (1 << 20));
+        var outputs = Task.WhenAll(stdout, stderr, collected);
         try
         {
+            var answeredEarly = false;
             using (var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(spec.Limits.TimeoutMs)))
             using (timeout.Token.Register(() => KillFor(KillCause.Timeout)))
             using (ct.Register(() => KillFor(KillCause.Cancelled)))
@@ -126,14 +128,32 @@ internal sealed class ZygoteJob
                 }
                 Libc.close(JobWrite);
                 JobWrite = -1;
-                await status.ConfigureAwait(false);
+                // The program's last act is its exit record ("Q code") on the collect pipe and letting
+                // go of every descriptor. Once that record is in and stdout, stderr and the collect
+                // pipe are at end of file, the answer is complete: kill what is left of the job now
+                // and answer, rather than after the kernel has torn down the program's copy of the
+                // zygote's address space and the job's init has followed it (~2-3 ms here). Without
+                // the record (killed, crashed, a daemon holding a pipe) the zygote's report decides.
+                await Task.WhenAny(status, outputs).ConfigureAwait(false);
+                answeredEarly = !status.IsCompleted && outputs.IsCompletedSuccessfully
+                    && collected.Result.QuitCode is not null && cause == KillCause.None;
+                if (answeredEarly)
+                {
+                    // SIGKILL to everything still in the job. Nothing of it runs another instruction in
+                    // user space; its init (which exits with the program) takes the pid namespace down,
+                    // so even a process forked since the listing dies. Teardown finishes below, after
+                    // the answer.
+                    Cgroup.KillListed();
+                }
+                else
+                {
+                    await status.ConfigureAwait(false);
+                }
             }
-            // The supervisor has reported (or died): the job's pid namespace is gone; sweep the cgroup.
-            _swept = Cgroup.KillAll(TimeSpan.FromSeconds(5));
-            var report = await status.ConfigureAwait(false);
             var (outBytes, outTrunc) = await stdout.ConfigureAwait(false);
             var (errBytes, errTrunc) = await stderr.ConfigureAwait(false);
             var col = await collected.ConfigureAwait(false);
+            var report = answeredEarly ? new StatusReport { ExitCode = col.QuitCode } : await status.ConfigureAwait(false);
             var wallMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var stats = Cgroup.ReadStats();
             if (cause == KillCause.Cancelled) throw new OperationCanceledException(ct);
@@ -166,9 +186,23 @@ internal sealed class ZygoteJob
         }
         finally
         {
-            await DiscardAsync().ConfigureAwait(false);
-            try { await Task.WhenAll(stdout, stderr, status, collected).ConfigureAwait(false); } catch { /* reported above */ }
+            // The rest of the teardown (the job's end, an empty cgroup, its removal) runs after the
+            // answer; the pool tracks it, and waits for it on shutdown.
+            Teardown = TearDownAsync(status, outputs);
         }
+    }
+
+    /// <summary>The end of this child's teardown after a run (completed when nothing of it is left).</summary>
+    public Task Teardown { get; private set; } = Task.CompletedTask;
+
+    private async Task TearDownAsync(Task<StatusReport> status, Task outputs)
+    {
+        // The zygote reports once the job's init is gone (and with it the whole pid namespace); if
+        // the zygote is wedged, the cgroup sweep below does the work alone.
+        try { await status.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false); } catch { /* swept below */ }
+        _swept = await Task.Run(() => Cgroup.KillAll(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        await DiscardAsync().ConfigureAwait(false);
+        try { await outputs.ConfigureAwait(false); } catch { /* reported with the outcome */ }
     }
 
     private async Task<StatusReport> ReadCollectAsync(long maxBytes)

@@ -77,15 +77,19 @@ internal sealed class ZygotePool : IAsyncDisposable
     /// <summary>Why the last zygote failed to start, if one did.</summary>
     public string? LastStartError { get; private set; }
 
-    /// <summary>Whether children are being prepared or a zygote is starting.</summary>
+    /// <summary>Whether children are being prepared or torn down, or a zygote is starting.</summary>
     public bool Busy => Volatile.Read(ref _preparing) > 0 || _starting is not null || Volatile.Read(ref _discarding) > 0;
 
     private int _discarding;
 
-    private void Discard(ZygoteJob job)
+    private void Discard(ZygoteJob job) => Track(job.DiscardAsync());
+
+    /// <summary>Counts a child's teardown as in progress (<see cref="Busy"/>; shutdown waits for it).</summary>
+    private void Track(Task teardown)
     {
+        if (teardown.IsCompleted) return;
         Interlocked.Increment(ref _discarding);
-        _ = job.DiscardAsync().ContinueWith(_ => Interlocked.Decrement(ref _discarding), TaskScheduler.Default);
+        _ = teardown.ContinueWith(_ => Interlocked.Decrement(ref _discarding), TaskScheduler.Default);
     }
 
     /// <summary>Children prepared and waiting.</summary>
@@ -135,7 +139,14 @@ internal sealed class ZygotePool : IAsyncDisposable
                     return null;
                 }
             }
-            return await job.ExecuteAsync(spec, path, onOutput, ct).ConfigureAwait(false);
+            try
+            {
+                return await job.ExecuteAsync(spec, path, onOutput, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                Track(job.Teardown);
+            }
         }
         finally
         {
@@ -299,6 +310,8 @@ internal sealed class ZygotePool : IAsyncDisposable
         var deadline = Environment.TickCount64 + 10_000;
         while (Volatile.Read(ref _preparing) > 0 && Environment.TickCount64 < deadline) await Task.Delay(5).ConfigureAwait(false);
         while (_prepared.TryDequeue(out var j)) await j.DiscardAsync().ConfigureAwait(false);
+        // Runs answered already; their sandboxes' teardown may still be finishing.
+        while (Volatile.Read(ref _discarding) > 0 && Environment.TickCount64 < deadline) await Task.Delay(5).ConfigureAwait(false);
         Task<PythonZygote?>? starting;
         PythonZygote? current;
         lock (_gate)

@@ -12,6 +12,8 @@ internal sealed record StatusReport
     public bool Started { get; init; }
     public int? ExecErrno { get; init; }
     public int? ExitCode { get; init; }
+    /// <summary>The exit code a zygote job announced just before exiting ("Q code"); Warden answers on it.</summary>
+    public int? QuitCode { get; init; }
     public int? Signal { get; init; }
     public double CpuMs { get; init; }
     public long MaxRssKb { get; init; }
@@ -77,6 +79,9 @@ internal static class StatusChannel
                     {
                         files.Add(new CollectedFile(path, size, null, "too-large"));
                     }
+                    break;
+                case "Q" when p.Length >= 2:
+                    r = r with { QuitCode = Int(p[1]) };
                     break;
                 case "D":
                     r = r with { Complete = true };

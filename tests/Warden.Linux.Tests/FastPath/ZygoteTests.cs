@@ -133,6 +133,33 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
     }
 
     [Fact]
+    public async Task Daemon_HoldingNoPipe_DiesWithTheRunThatAnsweredEarly()
+    {
+        // The program exits at once and nothing holds its pipes: Warden answers on its exit record,
+        // before the kernel's teardown, and must have killed the daemon on the way.
+        var (r, marker) = await engine.RunAsync("python",
+            "import os, time\nif os.fork() == 0:\n    os.setsid()\n    os.closerange(0, 1 << 20)\n    time.sleep(60)\n    os._exit(0)\nprint('parent done')");
+        Assert.Equal("parent done\n", r.Stdout);
+        Assert.Equal(0, r.ExitCode);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Program_ForgingItsExitRecord_IsKilledNotLeftRunning()
+    {
+        // A program may write the exit record itself and let go of its pipes, then keep going: the
+        // answer it forged is only its own exit code, and it is killed before that answer returns.
+        var sw = Stopwatch.StartNew();
+        var (r, marker) = await engine.RunAsync("python",
+            "import os, time\nprint('before', flush=True)\nos.write(4, b'Q 7\\n')\nos.closerange(0, 1 << 20)\ntime.sleep(60)\nos._exit(0)",
+            new LimitsRequest { TimeoutMs = 20_000 });
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"answered after {sw.Elapsed}");
+        Assert.Equal("before\n", r.Stdout);
+        Assert.Equal(7, r.ExitCode);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
     public async Task Run_NumpyAndMatplotlib_AreAlreadyImportedAndPlotting()
     {
         var sw = Stopwatch.StartNew();
@@ -178,7 +205,7 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
         var (after, marker) = await engine.RunAsync("python", "print('healed')");
         Assert.Equal("healed\n", after.Stdout);
         Assert.NotSame(victim, pool.Current);
-        foreach (var m in markers) Assert.Empty(Leftovers.ProcessesWithMarker(m));
         Leftovers.AssertNone(engine.Backend, marker);
+        foreach (var m in markers) Assert.Empty(Leftovers.ProcessesWithMarker(m));
     }
 }
