@@ -55,7 +55,7 @@ internal static class Throughput
         var wardenMs = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - warden0;
         var zygoteMs = ZygoteCpuMs() - zygote0;
         var n = done + errors;
-        Console.WriteLine($"CPU per execution: machine {machineMs / n:F2} ms = Warden (.NET) {wardenMs / n:F2} + jobs' cgroups {jobsCpu / n:F2} + zygote's cgroup {zygoteMs / n:F2} + rest (kernel threads, softirq) {(machineMs - wardenMs - jobsCpu - zygoteMs) / n:F2}");
+        Console.WriteLine($"CPU per execution: machine {machineMs / n:F2} ms = Warden (.NET) {wardenMs / n:F2} + jobs' cgroups until their answer {jobsCpu / n:F2} + zygote's cgroup {zygoteMs / n:F2} + rest (jobs' exit after the answer, kernel threads, softirq) {(machineMs - wardenMs - jobsCpu - zygoteMs) / n:F2}");
         Console.WriteLine($"{callers} callers: {done / secs:F0}/s, {done} ok, {errors} errors, p50 {s.P50:F1} ms p95 {s.P95:F1} ms; {string.Join(", ", paths.Select(p => $"{p.Key}: {p.Value}"))}");
     }
 }

@@ -182,10 +182,7 @@ internal sealed class PythonZygote : IAsyncDisposable
     /// join, privileges dropped, seccomp — everything but the code. Completes when the child is
     /// blocked waiting for its job.
     /// </summary>
-    /// <param name="ahead">Prepared ahead of requests (the pool): the child then rehearses a job, so
-    /// that its copy-on-write faults happen before the request. A child prepared for a waiting
-    /// request skips that: the faults would come right before the job anyway.</param>
-    public async Task<ZygoteJob> PrepareAsync(Limits limits, bool ahead, CancellationToken ct)
+    public async Task<ZygoteJob> PrepareAsync(Limits limits, CancellationToken ct)
     {
         if (!Alive) throw new SandboxException("the Python zygote is not running");
         Interlocked.Increment(ref _counter);
@@ -217,9 +214,9 @@ internal sealed class PythonZygote : IAsyncDisposable
 
             var cpuSeconds = (long)Math.Ceiling(limits.TimeoutMs / 1000.0 * Math.Max(1.0, limits.Cpus)) + 1;
             var fsize = (long)limits.DiskMb << 20;
-            // "prepare DISK_BYTES CGROUPS CPU_SOFT CPU_HARD FSIZE NOFILE REHEARSE" (parsed by the native loop).
+            // "prepare DISK_BYTES CGROUPS CPU_SOFT CPU_HARD FSIZE NOFILE" (parsed by the native loop).
             var message = string.Create(CultureInfo.InvariantCulture,
-                $"prepare {(long)limits.DiskMb << 20} {cgroup.ProcsFiles.Count} {cpuSeconds} {cpuSeconds + 1} {fsize} {limits.OpenFiles} {(ahead ? 1 : 0)}");
+                $"prepare {(long)limits.DiskMb << 20} {cgroup.ProcsFiles.Count} {cpuSeconds} {cpuSeconds + 1} {fsize} {limits.OpenFiles}");
             Send(message, childEnds.ToArray());
             foreach (var fd in childEnds) Libc.close(fd);
             childEnds.Clear();

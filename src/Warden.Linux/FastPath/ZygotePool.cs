@@ -131,7 +131,7 @@ internal sealed class ZygotePool : IAsyncDisposable
                 path = "zygote-on-demand";
                 try
                 {
-                    job = await zygote.PrepareAsync(spec.Limits, ahead: false, ct).ConfigureAwait(false);
+                    job = await zygote.PrepareAsync(spec.Limits, ct).ConfigureAwait(false);
                 }
                 catch (SandboxException ex)
                 {
@@ -190,7 +190,7 @@ internal sealed class ZygotePool : IAsyncDisposable
             {
                 try
                 {
-                    var job = await zygote.PrepareAsync(_defaultLimits, ahead: true, CancellationToken.None).ConfigureAwait(false);
+                    var job = await zygote.PrepareAsync(_defaultLimits, CancellationToken.None).ConfigureAwait(false);
                     if (_disposed || zygote != _current || !zygote.Alive) await job.DiscardAsync().ConfigureAwait(false);
                     else _prepared.Enqueue(job);
                 }

@@ -13,12 +13,12 @@
 # in the program joins the cgroups, enters the namespaces, sets rlimits and stdio, closes every
 # other descriptor, drops every capability, sets no_new_privs and installs Warden's seccomp
 # filter, then returns here (job()): re-seed the random generators, say "R" (prepared), block
-# until the job arrives, run it in-process, send the collected files, exit. The loop reaps the
-# program and reports how it ended on the job's status pipe.
+# until the job arrives, run it in-process, send the collected files and its exit record ("Q
+# code"), let go of every descriptor, exit. Warden answers on that record; the loop reaps the
+# program and reports how it ended on the job's status pipe once the job's init is gone too.
 import os, sys
 
 JOB_FD, COLLECT_FD = 3, 4  # in a job, as the native loop arranged them
-CORE = None  # the native core (warden-zygote.so)
 
 import ctypes, json, socket, struct, io, traceback, fnmatch, stat, base64, builtins, random, importlib
 
@@ -253,32 +253,6 @@ def run_job(job, col_fd):
     os.closerange(0, 1 << 20)
     os._exit(rc)
 
-def rehearse():
-    # Before saying "prepared" (ahead of requests, for the pool), go through the motions of a job (decode one, write and read a
-    # file, a memfd, text streams, compile and run a small program): the copy-on-write faults on
-    # the zygote's pages this touches (and the huge-page splits) then happen now, off the request
-    # path. Measured: the Python part of a print(1) job 2.2 -> 1.2 ms. Leaves nothing behind.
-    spec = json.loads(json.dumps({"entry": "main.py", "args": [], "env": {"A": "1"}, "stdin": "",
-                                  "files": [{"path": "main.py", "b64": base64.b64encode(b"print(1)\n").decode(), "exec": False}]}))
-    source = base64.b64decode(spec["files"][0]["b64"])
-    path = "/tmp/.warden-rehearsal"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    try:
-        write_all(fd, source)
-    finally:
-        os.close(fd)
-    with open(path, "rb") as fh:
-        source = fh.read()
-    os.unlink(path)
-    mfd = os.memfd_create("rehearsal")
-    write_all(mfd, b"x")
-    os.close(mfd)
-    sink = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace", write_through=True)
-    code = compile(source + b"x = [str(i) for i in range(10)]\nprint(x, {'a': 1}, 1.5)\n", "/workspace/main.py", "exec")
-    g = {"__name__": "__main__", "__builtins__": builtins, "print": lambda *a: builtins.print(*a, file=sink)}
-    exec(code, g)
-    sink.flush()
-
 def job():
     # In the program (pid 2 of the job's namespaces, cgroups joined, rlimits, no capabilities,
     # no_new_privs, seccomp: all done by the native loop before it returned here).
@@ -291,8 +265,6 @@ def job():
                 sys.modules["numpy"].random.seed(int.from_bytes(os.urandom(4), "little"))
             except Exception:
                 pass
-        if ctypes.c_int.in_dll(CORE, "warden_rehearse").value:
-            rehearse()
         write_all(COLLECT_FD, b"R\n")
         n = struct.unpack("<I", read_exact(JOB_FD, 4))[0]
         if n > (64 << 20):
@@ -311,8 +283,7 @@ def main():
     hello, _, _, _ = socket.recv_fds(control, 1 << 20, 0)
     config = json.loads(hello)
     seccomp = base64.b64decode(config["seccomp"])
-    global CORE
-    core = CORE = ctypes.PyDLL(config["core"], use_errno=True)  # PyDLL: the GIL stays held in its calls
+    core = ctypes.PyDLL(config["core"], use_errno=True)  # PyDLL: the GIL stays held in its calls
     # A job's pipes become its fds 3 and 4: keep them taken here, so that no file an import
     # opens and keeps (a Python object owning the descriptor) can sit there in a job.
     null = os.open("/dev/null", os.O_RDWR)

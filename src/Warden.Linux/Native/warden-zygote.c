@@ -115,7 +115,7 @@ void warden_arena_free(void *ctx, void *ptr, size_t size)
 #define MAX_RUNNING 4096
 #define HIGH_FD 1000
 
-struct warden_limits { long long disk, cpu_soft, cpu_hard, fsize, nofile; int rehearse; };
+struct warden_limits { long long disk, cpu_soft, cpu_hard, fsize, nofile; };
 
 struct pending {
     int used, sync, go, ncg;
@@ -131,9 +131,6 @@ struct running { pid_t pid; int pidfd; int init_pidfd; int status_fd; char repor
 static struct pending pending[MAX_PENDING];
 static struct running running[MAX_RUNNING];
 
-/* In a job: whether to rehearse before saying ready (prepared ahead for the pool: yes; prepared
- * for a waiting request: no, the faults would come right before the job anyway). */
-int warden_rehearse;
 static int nrunning;
 static int home_pidns = -1, reaper_hold = -1;
 static const char *helper;
@@ -221,7 +218,6 @@ static void become_job(struct pending *p, const int *nsfds)
     int err = p->fds[2];
     sigset_t none;
     release_from = next_free;  /* arenas allocated from here on are the job's own */
-    warden_rehearse = p->lim.rehearse;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) { say(err, "PR_SET_PDEATHSIG"); _exit(125); }
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -388,8 +384,8 @@ static void on_control(int control, int *stop)
     struct warden_limits lim;
     int ncg = -1;
     if (!strncmp(buf, "exit", 4)) *stop = 1;
-    else if (sscanf(buf, "prepare %lld %d %lld %lld %lld %lld %d", &lim.disk, &ncg, &lim.cpu_soft, &lim.cpu_hard,
-                    &lim.fsize, &lim.nofile, &lim.rehearse) == 7 && ncg >= 0 && ncg <= MAX_CGROUPS && nfds == JOB_FDS + ncg && lim.disk > 0)
+    else if (sscanf(buf, "prepare %lld %d %lld %lld %lld %lld", &lim.disk, &ncg, &lim.cpu_soft, &lim.cpu_hard,
+                    &lim.fsize, &lim.nofile) == 6 && ncg >= 0 && ncg <= MAX_CGROUPS && nfds == JOB_FDS + ncg && lim.disk > 0)
         for (int i = 0; i < MAX_PENDING && p == NULL; i++)
             if (!pending[i].used) p = &pending[i];
     if (p == NULL) {
