@@ -8,7 +8,7 @@
 # the heap out of the GC, collapse it into huge pages, say "ready" — then hand the control socket
 # to the native loop, which runs the zygote from then on (no Python runs in the zygote between
 # jobs, so its memory stays shared and in huge pages). Per job ("prepare" + SCM_RIGHTS: the
-# job's pipes and cgroup.procs files) the loop spawns `warden-helper jobns` (the job's
+# job's pipes and cgroup.procs files) the loop has `warden-helper nsfactory` fork a namespace helper (the job's
 # namespaces, tmpfs mounts, loopback, init as pid 1), forks the program into them (pid 2), and
 # in the program joins the cgroups, enters the namespaces, sets rlimits and stdio, closes every
 # other descriptor, drops every capability, sets no_new_privs and installs Warden's seccomp

@@ -16,8 +16,9 @@
  *
  * 2. The zygote's event loop (warden_zygote_serve), in C so that the zygote runs no Python
  *    between jobs: every Python object it touched would be copied on write after each fork
- *    (and its huge page split). Per job it spawns `warden-helper jobns` (vfork + exec), which
- *    builds the job's namespaces and init and hands back their descriptors; forks the program
+ *    (and its huge page split). Per job it asks `warden-helper nsfactory` (started once, next to
+ *    the reaper) for a namespace helper, which builds the job's namespaces and init and hands
+ *    back their descriptors; forks the program
  *    into them; reaps the program and reports how it ended. In the program, before returning
  *    to Python: cgroups joined, namespaces entered, rlimits, stdio, every other descriptor
  *    closed, every capability dropped, no_new_privs, seccomp.
@@ -132,7 +133,7 @@ static struct pending pending[MAX_PENDING];
 static struct running running[MAX_RUNNING];
 
 static int nrunning;
-static int home_pidns = -1, reaper_hold = -1;
+static int home_pidns = -1, reaper_hold = -1, factory = -1, factory_lost;
 static const char *helper;
 static struct sock_fprog filter;
 
@@ -179,27 +180,35 @@ out:
     return pid;
 }
 
+/* Asks the namespace factory for the job's namespace helper; it reports back on p->sync. */
 static void start_job(struct pending *p)
 {
-    int sv[2] = { -1, -1 }, go[2] = { -1, -1 }, null = -1;
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 || pipe2(go, O_CLOEXEC) < 0 ||
-        (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+    int sv[2] = { -1, -1 }, go[2] = { -1, -1 };
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 || pipe2(go, O_CLOEXEC) < 0) {
         say(p->fds[2], "pipes");
         goto fail;
     }
-    int sources[5 + MAX_CGROUPS] = { null, null, p->fds[2], sv[1], go[0] };
-    for (int i = 0; i < p->ncg; i++) sources[5 + i] = p->procs[i];
-    char disk[32], uid[16], gid[16], ncg[8];
-    snprintf(disk, sizeof disk, "%lld", p->lim.disk);
-    snprintf(uid, sizeof uid, "%u", (unsigned)getuid());
-    snprintf(gid, sizeof gid, "%u", (unsigned)getgid());
-    snprintf(ncg, sizeof ncg, "%d", p->ncg);
-    char *argv[] = { (char *)helper, "jobns", "--disk", disk, "--uid", uid, "--gid", gid, "--cgroups", ncg, NULL };
-    if (spawn(argv, sources, 5 + p->ncg) < 0) {
-        say(p->fds[2], "spawning the namespace helper");
+    int sources[3 + MAX_CGROUPS] = { p->fds[2], sv[1], go[0] };
+    for (int i = 0; i < p->ncg; i++) sources[3 + i] = p->procs[i];
+    char line[128];
+    int n = snprintf(line, sizeof line, "job %lld %u %u %d", p->lim.disk, (unsigned)getuid(), (unsigned)getgid(), p->ncg);
+    char cbuf[CMSG_SPACE(sizeof sources)];
+    memset(cbuf, 0, sizeof cbuf);
+    struct iovec iov = { line, (size_t)n };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+                          .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)(3 + p->ncg)) };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)(3 + p->ncg));
+    memcpy(CMSG_DATA(c), sources, sizeof(int) * (size_t)(3 + p->ncg));
+    ssize_t sent;
+    do sent = sendmsg(factory, &msg, MSG_NOSIGNAL); while (sent < 0 && errno == EINTR);
+    if (sent != n) {
+        factory_lost = 1; /* the zygote cannot prepare anything without it: the loop ends */
+        say(p->fds[2], "asking the namespace factory");
         goto fail;
     }
-    close(null);
     close(sv[1]);
     close(go[0]);
     p->sync = sv[0];
@@ -207,7 +216,6 @@ static void start_job(struct pending *p)
     return;
 fail:
     for (int i = 0; i < 2; i++) { if (sv[i] >= 0) close(sv[i]); if (go[i] >= 0) close(go[i]); }
-    if (null >= 0) close(null);
     close_pending(p);
 }
 
@@ -367,6 +375,17 @@ static int setup(void)
     close(null);
     if (pid < 0) return -1;
     reaper_hold = hold[1];
+    /* The namespace factory, in the same pid namespace: it forks one namespace helper per job. */
+    int fsv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fsv) < 0) return -1;
+    int fsources[3] = { fsv[1], -1, 2 };
+    if ((fsources[1] = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) return -1;
+    char *fargv[] = { (char *)helper, "nsfactory", NULL };
+    pid = spawn(fargv, fsources, 3);
+    close(fsv[1]);
+    close(fsources[1]);
+    if (pid < 0) return -1;
+    factory = fsv[0];
     if ((home_pidns = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC)) < 0) return -1;
     return 0;
 }
@@ -439,6 +458,7 @@ int warden_zygote_serve(int control, const char *helper_path, const unsigned cha
                 if (r != 0) return r;
             }
         if (pfd[0].revents) on_control(control, &stop);
+        if (factory_lost) { errno = EPIPE; return -1; }
     }
     return 0;
 }
