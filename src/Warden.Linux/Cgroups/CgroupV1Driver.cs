@@ -62,6 +62,8 @@ internal sealed class CgroupV1Driver : ICgroupDriver
         }
     }
 
+    private bool? _hasMemsw;
+
     public SandboxCgroup Create(string name, Limits limits, int pidsMax)
     {
         EnsureParents();
@@ -71,14 +73,14 @@ internal sealed class CgroupV1Driver : ICgroupDriver
             foreach (var c in Hierarchies())
             {
                 var d = Path.Combine(Parent(c), name);
-                Directory.CreateDirectory(d);
+                CgroupFs.MakeDir(d);
                 dirs.Add(d);
             }
             var mem = Path.Combine(Parent("memory"), name);
             var bytes = ((long)limits.MemoryMb << 20).ToString(CultureInfo.InvariantCulture);
             CgroupFs.Write(Path.Combine(mem, "memory.limit_in_bytes"), bytes);
             var memsw = Path.Combine(mem, "memory.memsw.limit_in_bytes");
-            if (File.Exists(memsw)) CgroupFs.Write(memsw, bytes);
+            if (_hasMemsw ??= File.Exists(memsw)) CgroupFs.Write(memsw, bytes);
             else CgroupFs.TryWrite(Path.Combine(mem, "memory.swappiness"), "0");
 
             CgroupFs.Write(Path.Combine(Parent("pids"), name, "pids.max"), pidsMax.ToString(CultureInfo.InvariantCulture));

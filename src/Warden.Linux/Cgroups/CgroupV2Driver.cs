@@ -58,7 +58,7 @@ internal sealed class CgroupV2Driver : ICgroupDriver
     {
         EnsureParents();
         var d = Path.Combine(Parent, name);
-        Directory.CreateDirectory(d);
+        CgroupFs.MakeDir(d);
         try
         {
             CgroupFs.Write(Path.Combine(d, "memory.max"), ((long)limits.MemoryMb << 20).ToString(CultureInfo.InvariantCulture));

@@ -7,9 +7,9 @@ internal static unsafe partial class Libc
 {
     private const string L = "libc";
 
-    public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CLOEXEC = 0x80000, O_NOFOLLOW = 0x20000, O_DIRECTORY = 0x10000;
+    public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_TRUNC = 0x200, O_CLOEXEC = 0x80000, O_NOFOLLOW = 0x20000, O_DIRECTORY = 0x10000;
     public const int MFD_CLOEXEC = 1;
-    public const int EINTR = 4, ECHILD = 10, EAGAIN = 11, ESRCH = 3, ENOENT = 2, EBUSY = 16;
+    public const int EINTR = 4, ECHILD = 10, EAGAIN = 11, ESRCH = 3, ENOENT = 2, EBUSY = 16, EEXIST = 17, EACCES = 13, EPERM = 1;
     public const int SIGKILL = 9, SIGTERM = 15;
     public const int WNOHANG = 1;
 
@@ -36,6 +36,12 @@ internal static unsafe partial class Libc
 
     [LibraryImport(L, SetLastError = true)]
     public static partial int fstat(int fd, byte* statBuf);
+
+    [LibraryImport(L, EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mkdir(string path, int mode);
+
+    [LibraryImport(L, EntryPoint = "rmdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int rmdir(string path);
 
     /// <summary>Offset of st_uid in struct stat: x86_64 puts st_nlink (8 bytes) before st_mode; the generic layout (aarch64) after.</summary>
     public static int StatUidOffset => RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 28 : 24;
