@@ -208,12 +208,7 @@ internal sealed class ZygoteJob
     private async Task<StatusReport> ReadCollectAsync(long maxBytes)
     {
         if (_collect is null) return new StatusReport();
-        var kept = new MemoryStream();
-        var buffer = new byte[64 * 1024];
-        int n;
-        while ((n = await _collect.ReadAsync(buffer).ConfigureAwait(false)) > 0)
-            if (kept.Length + n <= maxBytes) kept.Write(buffer, 0, n);
-        return StatusChannel.Parse(kept.ToArray());
+        return StatusChannel.Parse(await StatusChannel.ReadBoundedAsync(_collect, maxBytes).ConfigureAwait(false));
     }
 
     /// <summary>Kills whatever is left, closes our descriptors and removes the cgroup.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipes;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -14,14 +15,17 @@ internal static class OutputPump
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    public static Task<(byte[] Data, bool Truncated)> RunAsync(int fd, long cap, bool isStderr, Func<OutputChunk, ValueTask>? onOutput, Action onOverflow) =>
-        Task.Run(async () =>
+    public static async Task<(byte[] Data, bool Truncated)> RunAsync(int fd, long cap, bool isStderr, Func<OutputChunk, ValueTask>? onOutput, Action onOverflow)
+    {
+        // Buffers come from the shared pools: a run's pumps used to allocate ~400 KB, the char
+        // buffer on the large-object heap, even when nobody listened to the output.
+        using var stream = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(fd, ownsHandle: true));
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var chars = onOutput is null ? null : ArrayPool<char>.Shared.Rent(Utf8.GetMaxCharCount(buffer.Length));
+        try
         {
-            using var stream = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(fd, ownsHandle: true));
-            var buffer = new byte[64 * 1024];
             var kept = new MemoryStream();
             var decoder = Utf8.GetDecoder();
-            var chars = new char[Utf8.GetMaxCharCount(buffer.Length)];
             var truncated = false;
             int n;
             while ((n = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
@@ -30,10 +34,10 @@ internal static class OutputPump
                 var room = cap - kept.Length;
                 var take = (int)Math.Min(n, room);
                 kept.Write(buffer, 0, take);
-                if (onOutput is not null && take > 0)
+                if (chars is not null && take > 0)
                 {
                     var c = decoder.GetChars(buffer, 0, take, chars, 0, flush: false);
-                    if (c > 0) await onOutput(new OutputChunk(isStderr, new string(chars, 0, c))).ConfigureAwait(false);
+                    if (c > 0) await onOutput!(new OutputChunk(isStderr, new string(chars, 0, c))).ConfigureAwait(false);
                 }
                 if (n > room)
                 {
@@ -41,13 +45,19 @@ internal static class OutputPump
                     onOverflow();
                 }
             }
-            if (onOutput is not null)
+            if (chars is not null)
             {
                 var c = decoder.GetChars([], 0, 0, chars, 0, flush: true);
-                if (c > 0) await onOutput(new OutputChunk(isStderr, new string(chars, 0, c))).ConfigureAwait(false);
+                if (c > 0) await onOutput!(new OutputChunk(isStderr, new string(chars, 0, c))).ConfigureAwait(false);
             }
             return (kept.ToArray(), truncated);
-        });
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (chars is not null) ArrayPool<char>.Shared.Return(chars);
+        }
+    }
 
     /// <summary>UTF-8 with invalid sequences replaced by U+FFFD.</summary>
     public static string Decode(byte[] data) => Utf8.GetString(data);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.Pipes;
 using System.Text;
@@ -24,17 +25,29 @@ internal sealed record StatusReport
 /// <summary>Reads and parses the helper's status pipe, keeping at most a bounded number of bytes.</summary>
 internal static class StatusChannel
 {
-    public static Task<StatusReport> ReadAsync(int fd, long maxBytes) =>
-        Task.Run(async () =>
+    public static async Task<StatusReport> ReadAsync(int fd, long maxBytes)
+    {
+        using var stream = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(fd, ownsHandle: true));
+        return Parse(await ReadBoundedAsync(stream, maxBytes).ConfigureAwait(false));
+    }
+
+    /// <summary>Reads <paramref name="stream"/> to its end, keeping at most <paramref name="maxBytes"/>.</summary>
+    public static async Task<byte[]> ReadBoundedAsync(Stream stream, long maxBytes)
+    {
+        var kept = new MemoryStream();
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
         {
-            using var stream = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(fd, ownsHandle: true));
-            var kept = new MemoryStream();
-            var buffer = new byte[64 * 1024];
             int n;
             while ((n = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
                 if (kept.Length + n <= maxBytes) kept.Write(buffer, 0, n);
-            return Parse(kept.ToArray());
-        });
+            return kept.ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>Parses the protocol; a torn or malformed tail is ignored (the program may have been killed mid-report).</summary>
     public static StatusReport Parse(ReadOnlySpan<byte> data)
