@@ -40,7 +40,7 @@ public sealed record SandboxOutcome
     public double CpuMs { get; init; }
     /// <summary>Peak memory of the whole tree, bytes.</summary>
     public long PeakMemoryBytes { get; init; }
-    /// <summary>Which path ran: <c>cold</c> (a sandbox started for this run), <c>zygote</c> (a prepared zygote child), <c>zygote-on-demand</c> (a zygote child prepared for this run).</summary>
+    /// <summary>Which path ran: <c>cold</c> (a sandbox started for this run), <c>zygote</c> (a prepared zygote child), <c>zygote-on-demand</c> (a zygote child prepared for this run), <c>node-prepared</c> (a JavaScript run on a node started ahead in a zygote child).</summary>
     public string Path { get; init; } = "cold";
     /// <summary>Files collected from /workspace.</summary>
     public IReadOnlyList<CollectedFile> Files { get; init; } = [];

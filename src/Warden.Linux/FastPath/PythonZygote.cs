@@ -182,7 +182,9 @@ internal sealed class PythonZygote : IAsyncDisposable
     /// join, privileges dropped, seccomp — everything but the code. Completes when the child is
     /// blocked waiting for its job.
     /// </summary>
-    public async Task<ZygoteJob> PrepareAsync(Limits limits, CancellationToken ct)
+    /// <param name="node">The child execs node with Warden's loader (a prepared JavaScript sandbox)
+    /// instead of running the job in the zygote's Python.</param>
+    public async Task<ZygoteJob> PrepareAsync(Limits limits, CancellationToken ct, bool node = false)
     {
         if (!Alive) throw new SandboxException("the Python zygote is not running");
         Interlocked.Increment(ref _counter);
@@ -214,9 +216,9 @@ internal sealed class PythonZygote : IAsyncDisposable
 
             var cpuSeconds = (long)Math.Ceiling(limits.TimeoutMs / 1000.0 * Math.Max(1.0, limits.Cpus)) + 1;
             var fsize = (long)limits.DiskMb << 20;
-            // "prepare DISK_BYTES CGROUPS CPU_SOFT CPU_HARD FSIZE NOFILE" (parsed by the native loop).
+            // "prepare DISK_BYTES CGROUPS CPU_SOFT CPU_HARD FSIZE NOFILE KIND" (parsed by the native loop).
             var message = string.Create(CultureInfo.InvariantCulture,
-                $"prepare {(long)limits.DiskMb << 20} {cgroup.ProcsFiles.Count} {cpuSeconds} {cpuSeconds + 1} {fsize} {limits.OpenFiles}");
+                $"prepare {(long)limits.DiskMb << 20} {cgroup.ProcsFiles.Count} {cpuSeconds} {cpuSeconds + 1} {fsize} {limits.OpenFiles} {(node ? 1 : 0)}");
             Send(message, childEnds.ToArray());
             foreach (var fd in childEnds) Libc.close(fd);
             childEnds.Clear();

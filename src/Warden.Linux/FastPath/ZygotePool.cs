@@ -22,6 +22,10 @@ internal sealed class ZygotePool : IAsyncDisposable
     private readonly ZygoteOptions _options;
     private readonly Limits _defaultLimits;
     private readonly ConcurrentQueue<ZygoteJob> _prepared = new();
+    // Prepared JavaScript sandboxes: children of the zygote that exec'd node ahead of requests.
+    private readonly ConcurrentQueue<ZygoteJob> _preparedNode = new();
+    private Limits? _nodeLimits;
+    private int _preparingNode;
     private readonly ConcurrentDictionary<PythonZygote, int> _inFlight = new();
     private readonly object _gate = new();
     private PythonZygote? _current;
@@ -45,7 +49,7 @@ internal sealed class ZygotePool : IAsyncDisposable
     public HashSet<string> LongLivedCgroups()
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var j in _prepared) foreach (var d in j.Cgroup.Dirs) names.Add(Path.GetFileName(d));
+        foreach (var j in _prepared.Concat(_preparedNode)) foreach (var d in j.Cgroup.Dirs) names.Add(Path.GetFileName(d));
         foreach (var z in new[] { _current }.Concat(_inFlight.Keys))
             if (z is not null) foreach (var d in z.Sandbox.CgroupDirs) names.Add(Path.GetFileName(d));
         return names;
@@ -78,7 +82,7 @@ internal sealed class ZygotePool : IAsyncDisposable
     public string? LastStartError { get; private set; }
 
     /// <summary>Whether children are being prepared or torn down, or a zygote is starting.</summary>
-    public bool Busy => Volatile.Read(ref _preparing) > 0 || _starting is not null || Volatile.Read(ref _discarding) > 0;
+    public bool Busy => Volatile.Read(ref _preparing) > 0 || Volatile.Read(ref _preparingNode) > 0 || _starting is not null || Volatile.Read(ref _discarding) > 0;
 
     private int _discarding;
 
@@ -95,7 +99,19 @@ internal sealed class ZygotePool : IAsyncDisposable
     /// <summary>Children prepared and waiting.</summary>
     public int PreparedCount => _prepared.Count;
 
-    public static bool Eligible(SandboxSpec spec) => spec.FastPath?.Kind == "python" && spec.ExtraBinds.Count == 0;
+    /// <summary>Prepared JavaScript sandboxes waiting.</summary>
+    public int PreparedNodeCount => _preparedNode.Count;
+
+    /// <summary>
+    /// Python runs, and JavaScript runs without stdin or files to collect (the node loader does
+    /// neither), when nothing extra is bound in.
+    /// </summary>
+    public static bool Eligible(SandboxSpec spec) => spec.ExtraBinds.Count == 0 && spec.FastPath?.Kind switch
+    {
+        "python" => true,
+        "node" => spec.Stdin.IsEmpty && spec.Collect.Count == 0,
+        _ => false,
+    };
 
     /// <summary>Starts the zygote (if needed) and waits until it and its prepared children are ready.</summary>
     public async Task<bool> WarmUpAsync(CancellationToken ct)
@@ -114,6 +130,7 @@ internal sealed class ZygotePool : IAsyncDisposable
     public async Task<SandboxOutcome?> TryExecuteAsync(SandboxSpec spec, Func<OutputChunk, ValueTask>? onOutput, CancellationToken ct)
     {
         if (_disposed || !_options.Enabled || !Eligible(spec)) return null;
+        if (spec.FastPath!.Kind == "node") return await TryExecuteNodeAsync(spec, onOutput, ct).ConfigureAwait(false);
         var zygote = await EnsureZygoteAsync(wait: false, ct).ConfigureAwait(false);
         if (zygote is null)
         {
@@ -157,6 +174,85 @@ internal sealed class ZygotePool : IAsyncDisposable
             Refill(zygote);
         }
     }
+
+    /// <summary>
+    /// A JavaScript run on a prepared node sandbox (path <c>node-prepared</c>), or null when none
+    /// is ready for its limits: node's own start-up is most of a cold run, so preparing one for a
+    /// waiting request would save nothing; the request goes cold and the pool fills behind it.
+    /// </summary>
+    private async Task<SandboxOutcome?> TryExecuteNodeAsync(SandboxSpec spec, Func<OutputChunk, ValueTask>? onOutput, CancellationToken ct)
+    {
+        if (_options.NodePrepared <= 0) return null;
+        var zygote = await EnsureZygoteAsync(wait: false, ct).ConfigureAwait(false);
+        if (zygote is null)
+        {
+            Fallback("no live zygote for a prepared node sandbox");
+            return null;
+        }
+        var wanted = Normalized(spec.Limits);
+        if (spec.Limits.TimeoutMs > _defaultLimits.TimeoutMs)
+        {
+            Fallback("a JavaScript timeout above the default");
+            return null;
+        }
+        if (_nodeLimits is null) Interlocked.CompareExchange(ref _nodeLimits, wanted, null);
+        ZygoteJob? job = null;
+        if (wanted == _nodeLimits)
+            while (_preparedNode.TryDequeue(out var j))
+            {
+                if (j.Zygote == zygote && zygote.Alive) { job = j; break; }
+                Discard(j);
+            }
+        if (job is null)
+        {
+            Fallback("no prepared node sandbox for these limits");
+            RefillNode(zygote);
+            return null;
+        }
+        _inFlight.AddOrUpdate(zygote, 1, (_, n) => n + 1);
+        try
+        {
+            return await job.ExecuteAsync(spec, "node-prepared", onOutput, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Track(job.Teardown);
+            _inFlight.AddOrUpdate(zygote, 0, (_, n) => n - 1);
+            RecycleIfDue(zygote);
+            RefillNode(zygote);
+        }
+    }
+
+    private void RefillNode(PythonZygote zygote)
+    {
+        while (!_disposed && zygote.Alive && zygote == _current && _nodeLimits is { } limits)
+        {
+            var preparing = Volatile.Read(ref _preparingNode);
+            if (_preparedNode.Count + preparing >= _options.NodePrepared || preparing >= _options.RefillConcurrency) return;
+            if (Interlocked.CompareExchange(ref _preparingNode, preparing + 1, preparing) != preparing) continue;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    var job = await zygote.PrepareAsync(limits, CancellationToken.None, node: true).ConfigureAwait(false);
+                    if (_disposed || zygote != _current || !zygote.Alive) await job.DiscardAsync().ConfigureAwait(false);
+                    else _preparedNode.Enqueue(job);
+                }
+                catch (Exception ex) when (ex is SandboxException or IOException or OperationCanceledException or TimeoutException)
+                {
+                    Debug("preparing a node sandbox failed: " + ex.Message);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _preparingNode);
+                }
+                RefillNode(zygote);
+            });
+        }
+    }
+
+    /// <summary>The limits a prepared child is made with for a request's limits (timeout and output cap are Warden's to enforce).</summary>
+    private Limits Normalized(Limits l) => l with { TimeoutMs = _defaultLimits.TimeoutMs, OutputBytes = _defaultLimits.OutputBytes };
 
     /// <summary>
     /// A prepared child serves a request whose cgroup, tmpfs and rlimits it already has: the same
@@ -243,6 +339,7 @@ internal sealed class ZygotePool : IAsyncDisposable
             _ = started.Completion.ContinueWith(_ => OnZygoteEnded(started), TaskScheduler.Default);
             if (old is not null) _ = RetireAsync(old);
             Refill(z);
+            RefillNode(z);
             return z;
         }
         catch (Exception ex) when (ex is SandboxException or IOException or OperationCanceledException or WardenException)
@@ -281,6 +378,7 @@ internal sealed class ZygotePool : IAsyncDisposable
             if (_current == z) _current = null;
         }
         while (_prepared.TryPeek(out var j) && j.Zygote == z && _prepared.TryDequeue(out j)) Discard(j);
+        while (_preparedNode.TryPeek(out var n) && n.Zygote == z && _preparedNode.TryDequeue(out n)) Discard(n);
     }
 
     private void RecycleIfDue(PythonZygote zygote)
@@ -297,6 +395,7 @@ internal sealed class ZygotePool : IAsyncDisposable
     private async Task RetireAsync(PythonZygote old)
     {
         while (_prepared.TryPeek(out var j) && j.Zygote == old && _prepared.TryDequeue(out j)) await j.DiscardAsync().ConfigureAwait(false);
+        while (_preparedNode.TryPeek(out var n) && n.Zygote == old && _preparedNode.TryDequeue(out n)) await n.DiscardAsync().ConfigureAwait(false);
         var deadline = Environment.TickCount64 + 3_600_000;
         while (_inFlight.GetValueOrDefault(old) > 0 && Environment.TickCount64 < deadline && old.Alive)
             await Task.Delay(50).ConfigureAwait(false);
@@ -308,8 +407,9 @@ internal sealed class ZygotePool : IAsyncDisposable
     {
         _disposed = true;
         var deadline = Environment.TickCount64 + 10_000;
-        while (Volatile.Read(ref _preparing) > 0 && Environment.TickCount64 < deadline) await Task.Delay(5).ConfigureAwait(false);
+        while ((Volatile.Read(ref _preparing) > 0 || Volatile.Read(ref _preparingNode) > 0) && Environment.TickCount64 < deadline) await Task.Delay(5).ConfigureAwait(false);
         while (_prepared.TryDequeue(out var j)) await j.DiscardAsync().ConfigureAwait(false);
+        while (_preparedNode.TryDequeue(out var n)) await n.DiscardAsync().ConfigureAwait(false);
         // Runs answered already; their sandboxes' teardown may still be finishing.
         while (Volatile.Read(ref _discarding) > 0 && Environment.TickCount64 < deadline) await Task.Delay(5).ConfigureAwait(false);
         Task<PythonZygote?>? starting;

@@ -253,11 +253,55 @@ def run_job(job, col_fd):
     os.closerange(0, 1 << 20)
     os._exit(rc)
 
-def job():
+# A prepared JavaScript sandbox: node started ahead of the request, behind every layer the native
+# loop set up, waiting for its job on fd 3 (same frame as a Python job). It says "R" once node is
+# up, "S" before the program, and runs the entry as node would (Module.runMain). Requests with
+# stdin or files to collect do not come here (Warden runs them cold).
+NODE_LOADER = r"""'use strict';
+const fs = require('fs'), path = require('path'), Module = require('module');
+fs.writeSync(4, 'R\n');
+function readExact(n) {
+  const b = Buffer.alloc(n);
+  let o = 0;
+  while (o < n) {
+    let r;
+    try { r = fs.readSync(3, b, o, n - o, null); } catch (e) { if (e.code === 'EAGAIN' || e.code === 'EINTR') continue; throw e; }
+    if (r === 0) process.exit(125);
+    o += r;
+  }
+  return b;
+}
+const n = readExact(4).readUInt32LE(0);
+if (n > (64 << 20)) process.exit(125);
+const job = JSON.parse(readExact(n).toString('utf8'));
+fs.closeSync(3);
+process.chdir('/workspace');
+for (const f of job.files || []) {
+  const p = path.join('/workspace', f.path);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, Buffer.from(f.b64, 'base64'), { mode: f.exec ? 0o755 : 0o644 });
+}
+for (const k of Object.keys(process.env)) delete process.env[k];
+Object.assign(process.env, job.env || {});
+process.argv = [process.execPath, path.resolve('/workspace', job.entry), ...(job.args || [])];
+process.execArgv = [];
+fs.writeSync(4, 'S\n');
+fs.closeSync(4);
+Module.runMain();
+"""
+
+def become_node():
+    # Only the job's own descriptors (0-4) are open here; node inherits them.
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/workspace", "LANG": "C.UTF-8"}
+    os.execve("/usr/bin/node", ["node", "-e", NODE_LOADER], env)
+
+def job(core):
     # In the program (pid 2 of the job's namespaces, cgroups joined, rlimits, no capabilities,
     # no_new_privs, seccomp: all done by the native loop before it returned here).
     ctypes.pythonapi.PyOS_AfterFork_Child()
     try:
+        if ctypes.c_int.in_dll(core, "warden_job_kind").value == 1:
+            become_node()  # never returns
         # Children of one zygote share its memory image: give each its own random state.
         random.seed(os.urandom(32))
         if "numpy" in sys.modules:
@@ -301,7 +345,7 @@ def main():
     core.warden_zygote_serve.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
     rc = core.warden_zygote_serve(control.fileno(), config["helper"].encode(), seccomp, len(seccomp))
     if rc == 1:
-        job()  # never returns
+        job(core)  # never returns
     if rc < 0:
         e = ctypes.get_errno()
         print(f"warden zygote: the native loop failed: {os.strerror(e)}", file=sys.stderr)

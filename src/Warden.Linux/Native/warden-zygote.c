@@ -116,7 +116,7 @@ void warden_arena_free(void *ctx, void *ptr, size_t size)
 #define MAX_RUNNING 4096
 #define HIGH_FD 1000
 
-struct warden_limits { long long disk, cpu_soft, cpu_hard, fsize, nofile; };
+struct warden_limits { long long disk, cpu_soft, cpu_hard, fsize, nofile; int kind; };
 
 struct pending {
     int used, sync, go, ncg;
@@ -129,6 +129,9 @@ struct pending {
  * and its init's pidfd: the report goes out when the init is gone too. */
 struct running { pid_t pid; int pidfd; int init_pidfd; int status_fd; char report[128]; };
 
+/* In a job: what the program becomes (0: Python runs the job in the zygote's image; 1: it execs
+ * node with Warden's loader, ahead of the request). */
+int warden_job_kind;
 static struct pending pending[MAX_PENDING];
 static struct running running[MAX_RUNNING];
 
@@ -226,6 +229,7 @@ static void become_job(struct pending *p, const int *nsfds)
     int err = p->fds[2];
     sigset_t none;
     release_from = next_free;  /* arenas allocated from here on are the job's own */
+    warden_job_kind = p->lim.kind;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) { say(err, "PR_SET_PDEATHSIG"); _exit(125); }
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -403,8 +407,8 @@ static void on_control(int control, int *stop)
     struct warden_limits lim;
     int ncg = -1;
     if (!strncmp(buf, "exit", 4)) *stop = 1;
-    else if (sscanf(buf, "prepare %lld %d %lld %lld %lld %lld", &lim.disk, &ncg, &lim.cpu_soft, &lim.cpu_hard,
-                    &lim.fsize, &lim.nofile) == 6 && ncg >= 0 && ncg <= MAX_CGROUPS && nfds == JOB_FDS + ncg && lim.disk > 0)
+    else if (sscanf(buf, "prepare %lld %d %lld %lld %lld %lld %d", &lim.disk, &ncg, &lim.cpu_soft, &lim.cpu_hard,
+                    &lim.fsize, &lim.nofile, &lim.kind) == 7 && ncg >= 0 && ncg <= MAX_CGROUPS && nfds == JOB_FDS + ncg && lim.disk > 0)
         for (int i = 0; i < MAX_PENDING && p == NULL; i++)
             if (!pending[i].used) p = &pending[i];
     if (p == NULL) {

@@ -2,14 +2,16 @@ using Warden.Linux.FastPath;
 
 namespace Warden.Server.Configuration;
 
-/// <summary>The Python zygote fast path of the engine (see docs/decisions.md); absent fields keep the engine's defaults.</summary>
+/// <summary>The fast path of the engine (Python zygote, prepared node sandboxes) (see docs/decisions.md); absent fields keep the engine's defaults.</summary>
 public sealed class FastPathSection
 {
     /// <summary>Whether Python runs use the zygote when their limits allow. Default true.</summary>
     public bool? Enabled { get; set; }
     /// <summary>Children kept prepared for the default limits. Default 4.</summary>
     public int? Prepared { get; set; }
-    /// <summary>Jobs after which a zygote is replaced. Default 256.</summary>
+    /// <summary>JavaScript sandboxes kept prepared (node started ahead); 0 turns it off. Default 2.</summary>
+    public int? NodePrepared { get; set; }
+    /// <summary>Jobs after which a zygote is replaced. Default 10000.</summary>
     public int? MaxJobs { get; set; }
     /// <summary>Age in seconds after which a zygote is replaced. Default 600.</summary>
     public int? MaxAgeSeconds { get; set; }
@@ -19,6 +21,7 @@ public sealed class FastPathSection
     {
         Enabled = Enabled ?? d.Enabled,
         Prepared = Prepared ?? d.Prepared,
+        NodePrepared = NodePrepared ?? d.NodePrepared,
         MaxJobs = MaxJobs ?? d.MaxJobs,
         MaxAge = MaxAgeSeconds is { } s ? TimeSpan.FromSeconds(s) : d.MaxAge,
     };
