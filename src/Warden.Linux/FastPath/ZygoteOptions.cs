@@ -11,7 +11,7 @@ public sealed record ZygoteOptions
 
     /// <summary>
     /// JavaScript sandboxes kept prepared (node started ahead, behind every layer), for the limits of
-    /// the first JavaScript run; 0 turns it off. Each holds ~40 MB (node's own heap). Default 2.
+    /// the JavaScript runs seen (it switches when it holds none for the old ones); 0 turns it off. Each holds ~40 MB (node's own heap). Default 2.
     /// </summary>
     public int NodePrepared { get; init; } = 2;
 

@@ -24,7 +24,7 @@ internal sealed class ZygotePool : IAsyncDisposable
     private readonly ConcurrentQueue<ZygoteJob> _prepared = new();
     // Prepared JavaScript sandboxes: children of the zygote that exec'd node ahead of requests.
     private readonly ConcurrentQueue<ZygoteJob> _preparedNode = new();
-    private Limits? _nodeLimits;
+    private volatile Limits? _nodeLimits;
     private int _preparingNode;
     private readonly ConcurrentDictionary<PythonZygote, int> _inFlight = new();
     private readonly object _gate = new();
@@ -195,7 +195,9 @@ internal sealed class ZygotePool : IAsyncDisposable
             Fallback("a JavaScript timeout above the default");
             return null;
         }
-        if (_nodeLimits is null) Interlocked.CompareExchange(ref _nodeLimits, wanted, null);
+        // The pool follows the workload: it prepares for the limits of the JavaScript runs it sees,
+        // switching only when it holds nothing prepared for the old ones.
+        if (_nodeLimits != wanted && _preparedNode.IsEmpty && Volatile.Read(ref _preparingNode) == 0) _nodeLimits = wanted;
         ZygoteJob? job = null;
         if (wanted == _nodeLimits)
             while (_preparedNode.TryDequeue(out var j))
@@ -260,9 +262,7 @@ internal sealed class ZygotePool : IAsyncDisposable
     /// CPU-seconds rlimit, set from the default timeout, is then only more generous) and the
     /// output cap may differ (Warden enforces it while reading).
     /// </summary>
-    private bool ServedByPrepared(Limits l) =>
-        l with { TimeoutMs = _defaultLimits.TimeoutMs, OutputBytes = _defaultLimits.OutputBytes } == _defaultLimits
-        && l.TimeoutMs <= _defaultLimits.TimeoutMs;
+    private bool ServedByPrepared(Limits l) => Normalized(l) == _defaultLimits && l.TimeoutMs <= _defaultLimits.TimeoutMs;
 
     private ZygoteJob? TakePrepared(PythonZygote zygote)
     {
