@@ -21,18 +21,27 @@ internal sealed class ZygotePool : IAsyncDisposable
     private readonly LinuxSandboxBackend.Ready _ready;
     private readonly ZygoteOptions _options;
     private readonly Limits _defaultLimits;
-    private readonly ConcurrentQueue<ZygoteJob> _prepared = new();
-    // Prepared JavaScript sandboxes: children of the zygote that exec'd node ahead of requests.
-    private readonly ConcurrentQueue<ZygoteJob> _preparedNode = new();
-    private volatile Limits? _nodeLimits;
-    private int _preparingNode;
+    // Python children prepared for the default limits, and JavaScript sandboxes (children of the
+    // zygote that exec'd node ahead of requests) for the limits of the JavaScript runs seen.
+    private readonly Shelf _python;
+    private readonly Shelf _node;
     private readonly ConcurrentDictionary<PythonZygote, int> _inFlight = new();
     private readonly object _gate = new();
     private PythonZygote? _current;
     private Task<PythonZygote?>? _starting;
     private long _lastFailure = long.MinValue / 2;
-    private int _preparing;
     private volatile bool _disposed;
+
+    /// <summary>Children of one kind prepared ahead, and how many are being prepared.</summary>
+    private sealed class Shelf(bool node, int capacity, Limits? limits)
+    {
+        public readonly ConcurrentQueue<ZygoteJob> Jobs = new();
+        public int Preparing;
+        public bool Node { get; } = node;
+        public int Capacity { get; } = capacity;
+        /// <summary>The limits its children are prepared with (null: none yet).</summary>
+        public volatile Limits? Limits = limits;
+    }
 
     public ZygotePool(LinuxSandboxBackend backend, LinuxSandboxBackend.Ready ready, ZygoteOptions options, Limits defaultLimits)
     {
@@ -40,6 +49,8 @@ internal sealed class ZygotePool : IAsyncDisposable
         _ready = ready;
         _options = options;
         _defaultLimits = defaultLimits;
+        _python = new Shelf(node: false, options.Prepared, defaultLimits);
+        _node = new Shelf(node: true, options.NodePrepared, null);
     }
 
     /// <summary>The live zygote, if any (tests kill it to prove the pool heals).</summary>
@@ -49,7 +60,7 @@ internal sealed class ZygotePool : IAsyncDisposable
     public HashSet<string> LongLivedCgroups()
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var j in _prepared.Concat(_preparedNode)) foreach (var d in j.Cgroup.Dirs) names.Add(Path.GetFileName(d));
+        foreach (var j in _python.Jobs.Concat(_node.Jobs)) foreach (var d in j.Cgroup.Dirs) names.Add(Path.GetFileName(d));
         foreach (var z in new[] { _current }.Concat(_inFlight.Keys))
             if (z is not null) foreach (var d in z.Sandbox.CgroupDirs) names.Add(Path.GetFileName(d));
         return names;
@@ -60,7 +71,7 @@ internal sealed class ZygotePool : IAsyncDisposable
     {
         int count = 0;
         long privateKb = 0, charged = 0;
-        foreach (var j in _prepared)
+        foreach (var j in _python.Jobs)
         {
             count++;
             charged += j.Cgroup.CurrentMemory();
@@ -82,7 +93,9 @@ internal sealed class ZygotePool : IAsyncDisposable
     public string? LastStartError { get; private set; }
 
     /// <summary>Whether children are being prepared or torn down, or a zygote is starting.</summary>
-    public bool Busy => Volatile.Read(ref _preparing) > 0 || Volatile.Read(ref _preparingNode) > 0 || _starting is not null || Volatile.Read(ref _discarding) > 0;
+    public bool Busy => Preparing || _starting is not null || Volatile.Read(ref _discarding) > 0;
+
+    private bool Preparing => Volatile.Read(ref _python.Preparing) > 0 || Volatile.Read(ref _node.Preparing) > 0;
 
     private int _discarding;
 
@@ -97,10 +110,10 @@ internal sealed class ZygotePool : IAsyncDisposable
     }
 
     /// <summary>Children prepared and waiting.</summary>
-    public int PreparedCount => _prepared.Count;
+    public int PreparedCount => _python.Jobs.Count;
 
     /// <summary>Prepared JavaScript sandboxes waiting.</summary>
-    public int PreparedNodeCount => _preparedNode.Count;
+    public int PreparedNodeCount => _node.Jobs.Count;
 
     /// <summary>
     /// Python runs, and JavaScript runs without stdin or files to collect (the node loader does
@@ -118,33 +131,58 @@ internal sealed class ZygotePool : IAsyncDisposable
     {
         var z = await EnsureZygoteAsync(wait: true, ct).ConfigureAwait(false);
         if (z is null) return false;
-        Refill(z);
+        Refill(_python, z);
         // Wait until every child Refill started is prepared (bounded).
         var deadline = Environment.TickCount64 + 30_000;
-        while ((_prepared.Count < _options.Prepared || Volatile.Read(ref _preparing) > 0) && z.Alive && Environment.TickCount64 < deadline)
+        while ((_python.Jobs.Count < _python.Capacity || Volatile.Read(ref _python.Preparing) > 0) && z.Alive && Environment.TickCount64 < deadline)
             await Task.Delay(5, ct).ConfigureAwait(false);
         return z.Alive;
     }
 
-    /// <summary>Runs <paramref name="spec"/> on the fast path, or returns null when it cannot (the caller goes cold).</summary>
+    /// <summary>
+    /// Runs <paramref name="spec"/> on the fast path, or returns null when it cannot (the caller
+    /// goes cold). Python takes a prepared child (<c>zygote</c>) or has one prepared for its limits
+    /// (<c>zygote-on-demand</c>). JavaScript takes a prepared node sandbox (<c>node-prepared</c>) or
+    /// goes cold: node's own start-up is most of a cold run, so preparing one for a waiting request
+    /// would save nothing; the pool fills behind it.
+    /// </summary>
     public async Task<SandboxOutcome?> TryExecuteAsync(SandboxSpec spec, Func<OutputChunk, ValueTask>? onOutput, CancellationToken ct)
     {
         if (_disposed || !_options.Enabled || !Eligible(spec)) return null;
-        if (spec.FastPath!.Kind == "node") return await TryExecuteNodeAsync(spec, onOutput, ct).ConfigureAwait(false);
+        var shelf = spec.FastPath!.Kind == "node" ? _node : _python;
+        if (shelf.Node && shelf.Capacity <= 0) return null;
         var zygote = await EnsureZygoteAsync(wait: false, ct).ConfigureAwait(false);
         if (zygote is null)
         {
             Fallback("no live zygote" + (LastStartError is null ? "" : " (last start: " + LastStartError + ")"));
             return null;
         }
+        if (shelf.Node && spec.Limits.TimeoutMs > _defaultLimits.TimeoutMs)
+        {
+            Fallback("a JavaScript timeout above the default");
+            return null;
+        }
+        var wanted = Normalized(spec.Limits);
+        // The node shelf follows the workload: it prepares for the limits of the JavaScript runs it
+        // sees, switching only when it holds nothing prepared for the old ones.
+        if (shelf.Node && shelf.Limits != wanted && shelf.Jobs.IsEmpty && Volatile.Read(ref shelf.Preparing) == 0) shelf.Limits = wanted;
         _inFlight.AddOrUpdate(zygote, 1, (_, n) => n + 1);
         try
         {
-            ZygoteJob? job = null;
-            var path = "zygote";
-            if (ServedByPrepared(spec.Limits)) job = TakePrepared(zygote);
+            // A prepared child serves a request whose cgroup, tmpfs and rlimits it already has: the
+            // same limits, except that the timeout may be shorter (Warden's own timer enforces it;
+            // the child's CPU-seconds rlimit, set from the default timeout, is then only more
+            // generous) and the output cap may differ (Warden enforces it while reading).
+            var served = wanted == shelf.Limits && spec.Limits.TimeoutMs <= _defaultLimits.TimeoutMs;
+            var job = served ? TakePrepared(shelf, zygote) : null;
+            var path = shelf.Node ? "node-prepared" : "zygote";
             if (job is null)
             {
+                if (shelf.Node)
+                {
+                    Fallback("no prepared node sandbox for these limits");
+                    return null;
+                }
                 path = "zygote-on-demand";
                 try
                 {
@@ -171,102 +209,16 @@ internal sealed class ZygotePool : IAsyncDisposable
             RecycleIfDue(zygote);
             // Refill once this run is done, not while it runs: on two cores, preparing the next
             // child (a fork of the zygote) next to a short program doubled its latency.
-            Refill(zygote);
-        }
-    }
-
-    /// <summary>
-    /// A JavaScript run on a prepared node sandbox (path <c>node-prepared</c>), or null when none
-    /// is ready for its limits: node's own start-up is most of a cold run, so preparing one for a
-    /// waiting request would save nothing; the request goes cold and the pool fills behind it.
-    /// </summary>
-    private async Task<SandboxOutcome?> TryExecuteNodeAsync(SandboxSpec spec, Func<OutputChunk, ValueTask>? onOutput, CancellationToken ct)
-    {
-        if (_options.NodePrepared <= 0) return null;
-        var zygote = await EnsureZygoteAsync(wait: false, ct).ConfigureAwait(false);
-        if (zygote is null)
-        {
-            Fallback("no live zygote for a prepared node sandbox");
-            return null;
-        }
-        var wanted = Normalized(spec.Limits);
-        if (spec.Limits.TimeoutMs > _defaultLimits.TimeoutMs)
-        {
-            Fallback("a JavaScript timeout above the default");
-            return null;
-        }
-        // The pool follows the workload: it prepares for the limits of the JavaScript runs it sees,
-        // switching only when it holds nothing prepared for the old ones.
-        if (_nodeLimits != wanted && _preparedNode.IsEmpty && Volatile.Read(ref _preparingNode) == 0) _nodeLimits = wanted;
-        ZygoteJob? job = null;
-        if (wanted == _nodeLimits)
-            while (_preparedNode.TryDequeue(out var j))
-            {
-                if (j.Zygote == zygote && zygote.Alive) { job = j; break; }
-                Discard(j);
-            }
-        if (job is null)
-        {
-            Fallback("no prepared node sandbox for these limits");
-            RefillNode(zygote);
-            return null;
-        }
-        _inFlight.AddOrUpdate(zygote, 1, (_, n) => n + 1);
-        try
-        {
-            return await job.ExecuteAsync(spec, "node-prepared", onOutput, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            Track(job.Teardown);
-            _inFlight.AddOrUpdate(zygote, 0, (_, n) => n - 1);
-            RecycleIfDue(zygote);
-            RefillNode(zygote);
-        }
-    }
-
-    private void RefillNode(PythonZygote zygote)
-    {
-        while (!_disposed && zygote.Alive && zygote == _current && _nodeLimits is { } limits)
-        {
-            var preparing = Volatile.Read(ref _preparingNode);
-            if (_preparedNode.Count + preparing >= _options.NodePrepared || preparing >= _options.RefillConcurrency) return;
-            if (Interlocked.CompareExchange(ref _preparingNode, preparing + 1, preparing) != preparing) continue;
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    var job = await zygote.PrepareAsync(limits, CancellationToken.None, node: true).ConfigureAwait(false);
-                    if (_disposed || zygote != _current || !zygote.Alive) await job.DiscardAsync().ConfigureAwait(false);
-                    else _preparedNode.Enqueue(job);
-                }
-                catch (Exception ex) when (ex is SandboxException or IOException or OperationCanceledException or TimeoutException)
-                {
-                    Debug("preparing a node sandbox failed: " + ex.Message);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _preparingNode);
-                }
-                RefillNode(zygote);
-            });
+            Refill(shelf, zygote);
         }
     }
 
     /// <summary>The limits a prepared child is made with for a request's limits (timeout and output cap are Warden's to enforce).</summary>
     private Limits Normalized(Limits l) => l with { TimeoutMs = _defaultLimits.TimeoutMs, OutputBytes = _defaultLimits.OutputBytes };
 
-    /// <summary>
-    /// A prepared child serves a request whose cgroup, tmpfs and rlimits it already has: the same
-    /// limits, except that the timeout may be shorter (Warden's own timer enforces it; the child's
-    /// CPU-seconds rlimit, set from the default timeout, is then only more generous) and the
-    /// output cap may differ (Warden enforces it while reading).
-    /// </summary>
-    private bool ServedByPrepared(Limits l) => Normalized(l) == _defaultLimits && l.TimeoutMs <= _defaultLimits.TimeoutMs;
-
-    private ZygoteJob? TakePrepared(PythonZygote zygote)
+    private ZygoteJob? TakePrepared(Shelf shelf, PythonZygote zygote)
     {
-        while (_prepared.TryDequeue(out var job))
+        while (shelf.Jobs.TryDequeue(out var job))
         {
             if (job.Zygote == zygote && zygote.Alive) return job;
             Discard(job);
@@ -274,36 +226,45 @@ internal sealed class ZygotePool : IAsyncDisposable
         return null;
     }
 
-    private void Refill(PythonZygote zygote)
+    private void Refill(Shelf shelf, PythonZygote zygote)
     {
-        while (!_disposed && zygote.Alive && zygote == _current)
+        while (!_disposed && zygote.Alive && zygote == _current && shelf.Limits is { } limits)
         {
-            var preparing = Volatile.Read(ref _preparing);
-            if (_prepared.Count + preparing >= _options.Prepared || preparing >= _options.RefillConcurrency) return;
-            if (IdleMemoryBytes() > (long)_options.MaxIdleMemoryMb << 20) return;
-            if (Interlocked.CompareExchange(ref _preparing, preparing + 1, preparing) != preparing) continue;
+            var preparing = Volatile.Read(ref shelf.Preparing);
+            if (shelf.Jobs.Count + preparing >= shelf.Capacity || preparing >= _options.RefillConcurrency) return;
+            // The idle-memory cap is for the Python children (~1.5 MB each); node's are counted by NodePrepared.
+            if (!shelf.Node && IdleMemoryBytes() > (long)_options.MaxIdleMemoryMb << 20) return;
+            if (Interlocked.CompareExchange(ref shelf.Preparing, preparing + 1, preparing) != preparing) continue;
             _ = Task.Run(async () =>
             {
                 try
                 {
-                    var job = await zygote.PrepareAsync(_defaultLimits, CancellationToken.None).ConfigureAwait(false);
+                    var job = await zygote.PrepareAsync(limits, CancellationToken.None, shelf.Node).ConfigureAwait(false);
                     if (_disposed || zygote != _current || !zygote.Alive) await job.DiscardAsync().ConfigureAwait(false);
-                    else _prepared.Enqueue(job);
+                    else shelf.Jobs.Enqueue(job);
                 }
                 catch (Exception ex) when (ex is SandboxException or IOException or OperationCanceledException or TimeoutException)
                 {
-                    Debug("prepare failed: " + ex.Message);
+                    Debug((shelf.Node ? "preparing a node sandbox" : "prepare") + " failed: " + ex.Message);
                 }
                 finally
                 {
-                    Interlocked.Decrement(ref _preparing);
+                    Interlocked.Decrement(ref shelf.Preparing);
                 }
-                Refill(zygote);
+                Refill(shelf, zygote);
             });
         }
     }
 
-    private long IdleMemoryBytes() => _prepared.Sum(j => j.Cgroup.CurrentMemory());
+    private long IdleMemoryBytes() => _python.Jobs.Sum(j => j.Cgroup.CurrentMemory());
+
+    /// <summary>Takes every prepared child of <paramref name="z"/> (null: of any zygote) off the shelves.</summary>
+    private IEnumerable<ZygoteJob> TakeAll(PythonZygote? z)
+    {
+        foreach (var shelf in new[] { _python, _node })
+            while (shelf.Jobs.TryPeek(out var j) && (z is null || j.Zygote == z) && shelf.Jobs.TryDequeue(out j))
+                yield return j;
+    }
 
     private async Task<PythonZygote?> EnsureZygoteAsync(bool wait, CancellationToken ct)
     {
@@ -338,8 +299,8 @@ internal sealed class ZygotePool : IAsyncDisposable
             var started = z;
             _ = started.Completion.ContinueWith(_ => OnZygoteEnded(started), TaskScheduler.Default);
             if (old is not null) _ = RetireAsync(old);
-            Refill(z);
-            RefillNode(z);
+            Refill(_python, z);
+            Refill(_node, z);
             return z;
         }
         catch (Exception ex) when (ex is SandboxException or IOException or OperationCanceledException or WardenException)
@@ -377,8 +338,7 @@ internal sealed class ZygotePool : IAsyncDisposable
         {
             if (_current == z) _current = null;
         }
-        while (_prepared.TryPeek(out var j) && j.Zygote == z && _prepared.TryDequeue(out j)) Discard(j);
-        while (_preparedNode.TryPeek(out var n) && n.Zygote == z && _preparedNode.TryDequeue(out n)) Discard(n);
+        foreach (var j in TakeAll(z)) Discard(j);
     }
 
     private void RecycleIfDue(PythonZygote zygote)
@@ -394,8 +354,7 @@ internal sealed class ZygotePool : IAsyncDisposable
 
     private async Task RetireAsync(PythonZygote old)
     {
-        while (_prepared.TryPeek(out var j) && j.Zygote == old && _prepared.TryDequeue(out j)) await j.DiscardAsync().ConfigureAwait(false);
-        while (_preparedNode.TryPeek(out var n) && n.Zygote == old && _preparedNode.TryDequeue(out n)) await n.DiscardAsync().ConfigureAwait(false);
+        foreach (var j in TakeAll(old)) await j.DiscardAsync().ConfigureAwait(false);
         var deadline = Environment.TickCount64 + 3_600_000;
         while (_inFlight.GetValueOrDefault(old) > 0 && Environment.TickCount64 < deadline && old.Alive)
             await Task.Delay(50).ConfigureAwait(false);
@@ -407,9 +366,8 @@ internal sealed class ZygotePool : IAsyncDisposable
     {
         _disposed = true;
         var deadline = Environment.TickCount64 + 10_000;
-        while ((Volatile.Read(ref _preparing) > 0 || Volatile.Read(ref _preparingNode) > 0) && Environment.TickCount64 < deadline) await Task.Delay(5).ConfigureAwait(false);
-        while (_prepared.TryDequeue(out var j)) await j.DiscardAsync().ConfigureAwait(false);
-        while (_preparedNode.TryDequeue(out var n)) await n.DiscardAsync().ConfigureAwait(false);
+        while (Preparing && Environment.TickCount64 < deadline) await Task.Delay(5).ConfigureAwait(false);
+        foreach (var j in TakeAll(null)) await j.DiscardAsync().ConfigureAwait(false);
         // Runs answered already; their sandboxes' teardown may still be finishing.
         while (Volatile.Read(ref _discarding) > 0 && Environment.TickCount64 < deadline) await Task.Delay(5).ConfigureAwait(false);
         Task<PythonZygote?>? starting;
