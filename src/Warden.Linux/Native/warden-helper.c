@@ -494,18 +494,8 @@ static int jobns_mode(int argc, char **argv)
     ssize_t got;
     do got = read(mounted[0], &m, 1); while (got < 0 && errno == EINTR);
     if (got != 1) { errno = ECHILD; die("the job's init"); }
-    char cbuf[CMSG_SPACE(sizeof nsfds)];
-    memset(cbuf, 0, sizeof cbuf);
     char ok = 'k';
-    struct iovec iov = { &ok, 1 };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof nsfds);
-    memcpy(CMSG_DATA(c), nsfds, sizeof nsfds);
-    ssize_t sent;
-    do sent = sendmsg(3, &msg, MSG_NOSIGNAL); while (sent < 0 && errno == EINTR);
+    ssize_t sent = send_with_fds(3, &ok, 1, nsfds, 6);
     if (sent != 1) die("handing over the namespaces");
     return 0;
 }
@@ -520,25 +510,11 @@ static int nsfactory_mode(void)
     for (;;) {
         char buf[128];
         int fds[3 + 16];
-        char cbuf[CMSG_SPACE(sizeof fds)];
-        struct iovec iov = { buf, sizeof buf - 1 };
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-        ssize_t r = recvmsg(0, &msg, MSG_CMSG_CLOEXEC);
-        if (r < 0 && errno == EINTR) continue;
+        int nfds = 0;
+        ssize_t r = recv_with_fds(0, buf, sizeof buf - 1, fds, (int)(sizeof fds / sizeof fds[0]), &nfds);
         if (r < 0) die("recvmsg");
         if (r == 0) return 0;
         buf[r] = 0;
-        int nfds = 0;
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c))
-            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-                int got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-                for (int i = 0; i < got; i++) {
-                    int fd;
-                    memcpy(&fd, CMSG_DATA(c) + (size_t)i * sizeof(int), sizeof fd);
-                    if (nfds < (int)(sizeof fds / sizeof fds[0])) fds[nfds++] = fd;
-                    else close(fd);
-                }
-            }
         long long disk;
         long uid, gid, ncg;
         if (sscanf(buf, "job %lld %ld %ld %ld", &disk, &uid, &gid, &ncg) == 4 && ncg >= 0 && ncg <= 16 && nfds == 3 + ncg) {

@@ -195,18 +195,7 @@ static void start_job(struct pending *p)
     for (int i = 0; i < p->ncg; i++) sources[3 + i] = p->procs[i];
     char line[128];
     int n = snprintf(line, sizeof line, "job %lld %u %u %d", p->lim.disk, (unsigned)getuid(), (unsigned)getgid(), p->ncg);
-    char cbuf[CMSG_SPACE(sizeof sources)];
-    memset(cbuf, 0, sizeof cbuf);
-    struct iovec iov = { line, (size_t)n };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-                          .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)(3 + p->ncg)) };
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)(3 + p->ncg));
-    memcpy(CMSG_DATA(c), sources, sizeof(int) * (size_t)(3 + p->ncg));
-    ssize_t sent;
-    do sent = sendmsg(factory, &msg, MSG_NOSIGNAL); while (sent < 0 && errno == EINTR);
+    ssize_t sent = send_with_fds(factory, line, (size_t)n, sources, 3 + p->ncg);
     if (sent != n) {
         factory_lost = 1; /* the zygote cannot prepare anything without it: the loop ends */
         say(p->fds[2], "asking the namespace factory");
@@ -264,28 +253,6 @@ static void become_job(struct pending *p, const int *nsfds)
     if (failed != NULL) { say(2, failed); _exit(125); }
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) { say(2, "no_new_privs"); _exit(125); }
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter, 0, 0) < 0) { say(2, "seccomp"); _exit(125); }
-}
-
-/* One message and the descriptors passed with it (at most `maxfds`, close-on-exec), retried on
- * EINTR. Returns what recvmsg returns; *nfds is how many descriptors arrived. */
-static ssize_t recv_with_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int *nfds)
-{
-    char cbuf[CMSG_SPACE(sizeof(int) * (JOB_FDS + MAX_CGROUPS))];
-    if (maxfds > JOB_FDS + MAX_CGROUPS) maxfds = JOB_FDS + MAX_CGROUPS;
-    struct iovec iov = { buf, len };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-                          .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)maxfds) };
-    ssize_t r;
-    *nfds = 0;
-    do r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (r < 0 && errno == EINTR);
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); r >= 0 && c != NULL; c = CMSG_NXTHDR(&msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-            int got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-            if (got > maxfds) got = maxfds;
-            memcpy(fds, CMSG_DATA(c), (size_t)got * sizeof(int));
-            *nfds = got;
-        }
-    return r;
 }
 
 /* The helper handed over the job's namespaces: fork the program into them. Returns 1 in the
