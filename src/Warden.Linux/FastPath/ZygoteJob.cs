@@ -23,7 +23,6 @@ internal sealed class ZygoteJob
     private AnonymousPipeClientStream? _collect;
     private int _killed;
     private int _discarded;
-    private bool _swept;
 
     public ZygoteJob(Limits limits, SandboxCgroup cgroup, PythonZygote zygote)
     {
@@ -198,9 +197,8 @@ internal sealed class ZygoteJob
     private async Task TearDownAsync(Task<StatusReport> status, Task outputs)
     {
         // The zygote reports once the job's init is gone (and with it the whole pid namespace); if
-        // the zygote is wedged, the cgroup sweep below does the work alone.
+        // the zygote is wedged, the cgroup sweep in DiscardAsync does the work alone.
         try { await status.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false); } catch { /* swept below */ }
-        _swept = await Task.Run(() => Cgroup.KillAll(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         await DiscardAsync().ConfigureAwait(false);
         try { await outputs.ConfigureAwait(false); } catch { /* reported with the outcome */ }
     }
@@ -215,9 +213,7 @@ internal sealed class ZygoteJob
     public async Task DiscardAsync()
     {
         if (Interlocked.Exchange(ref _discarded, 1) != 0) return;
-        // After a run the cgroup was swept empty already (and nothing can join it again); a
-        // prepared child being thrown away still has its processes.
-        if (!_swept) await Task.Run(() => Cgroup.KillAll(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        await Task.Run(() => Cgroup.KillAll(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         foreach (var fd in new[] { JobWrite, OutRead, ErrRead, StatusRead, CollectRead })
             if (fd >= 0) Libc.close(fd);
         JobWrite = OutRead = ErrRead = StatusRead = CollectRead = -1;
