@@ -134,7 +134,7 @@ internal static class FastPathBench
         await fast.WarmUpAsync();
         await Task.Delay(500);
         var (prepared, privateKb, cgroupBytes) = fast.ZygotePool!.PreparedMemory();
-        var zygoteMb = fast.ZygotePool.Current!.MemoryBytes / (1024.0 * 1024);
+        var zygoteMb = fast.ZygotePool.Scientific!.MemoryBytes / (1024.0 * 1024);
         var load1 = File.ReadAllText("/proc/loadavg").Trim();
 
         var md = new StringBuilder();
@@ -142,7 +142,7 @@ internal static class FastPathBench
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average before / after: {load0} / {load1}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Machine.Describe()}");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Zygote start (imports numpy, pandas, matplotlib; prepares {fast.Options.FastPath.Prepared} children): {warmMs:F0} ms. Modules: {string.Join(", ", fast.ZygotePool.Current.Modules)}. Huge-page arenas: {(fast.ZygotePool.Current.HugeArenas ? "yes" : "no")}; {fast.ZygotePool.Current.HugePageBytes >> 20} MiB collapsed into huge pages after the imports.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Zygote start (imports numpy, pandas, matplotlib; prepares {fast.Options.FastPath.Prepared} children): {warmMs:F0} ms. Modules: {string.Join(", ", fast.ZygotePool.Scientific!.Modules)}. Huge-page arenas: {(fast.ZygotePool.Scientific!.HugeArenas ? "yes" : "no")}; {fast.ZygotePool.Scientific!.HugePageBytes >> 20} MiB collapsed into huge pages after the imports.");
         md.AppendLine("- Every variant in one process; latency variants interleaved round-robin; wall time from call to result with stdout captured and the exit code known; the cold path and bubblewrap by hand answer once the sandbox's processes are gone, the fast path once its program has exited and everything left of its sandbox has been sent SIGKILL (the kernel's teardown and the cgroup's removal finish after the answer); every request after a 20 ms pause. bubblewrap by hand: Warden's exact bubblewrap arguments and seccomp program, python3 as the command, as an unprivileged uid (no helper, cgroup or rlimits).");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Docker: {OneShotBench.DockerStatus()}");
         md.AppendLine();

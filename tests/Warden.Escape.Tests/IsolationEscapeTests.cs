@@ -284,6 +284,10 @@ public abstract class IsolationEscapeTests(EngineFixture engine)
 [Collection(EngineCollection.Name)]
 public sealed class IsolationEscapeTestsOnColdPath(EngineFixture engine) : IsolationEscapeTests(engine);
 
-/// <summary>The suite with Python on the fast path: prepared zygote children.</summary>
+/// <summary>The suite with Python on the fast path: prepared zygote children (the standard zygote for what imports only the standard library).</summary>
 [Collection(EngineCollection.Name)]
 public sealed class IsolationEscapeTestsOnZygotePath(ZygoteEngineFixture engine) : IsolationEscapeTests(engine);
+
+/// <summary>The suite with Python on the scientific zygote's children (numpy, pandas, matplotlib already imported).</summary>
+[Collection(EngineCollection.Name)]
+public sealed class IsolationEscapeTestsOnScientificZygotePath(ScientificZygoteEngineFixture engine) : IsolationEscapeTests(engine);

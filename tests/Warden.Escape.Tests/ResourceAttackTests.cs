@@ -222,6 +222,10 @@ public abstract class ResourceAttackTests(EngineFixture engine)
 [Collection(EngineCollection.Name)]
 public sealed class ResourceAttackTestsOnColdPath(EngineFixture engine) : ResourceAttackTests(engine);
 
-/// <summary>The suite with Python on the fast path: prepared zygote children.</summary>
+/// <summary>The suite with Python on the fast path: prepared zygote children (the standard zygote for what imports only the standard library).</summary>
 [Collection(EngineCollection.Name)]
 public sealed class ResourceAttackTestsOnZygotePath(ZygoteEngineFixture engine) : ResourceAttackTests(engine);
+
+/// <summary>The suite with Python on the scientific zygote's children (numpy, pandas, matplotlib already imported).</summary>
+[Collection(EngineCollection.Name)]
+public sealed class ResourceAttackTestsOnScientificZygotePath(ScientificZygoteEngineFixture engine) : ResourceAttackTests(engine);

@@ -139,6 +139,10 @@ public abstract class SyscallEscapeTests(EngineFixture engine)
 [Collection(EngineCollection.Name)]
 public sealed class SyscallEscapeTestsOnColdPath(EngineFixture engine) : SyscallEscapeTests(engine);
 
-/// <summary>The suite with Python on the fast path: prepared zygote children.</summary>
+/// <summary>The suite with Python on the fast path: prepared zygote children (the standard zygote for what imports only the standard library).</summary>
 [Collection(EngineCollection.Name)]
 public sealed class SyscallEscapeTestsOnZygotePath(ZygoteEngineFixture engine) : SyscallEscapeTests(engine);
+
+/// <summary>The suite with Python on the scientific zygote's children (numpy, pandas, matplotlib already imported).</summary>
+[Collection(EngineCollection.Name)]
+public sealed class SyscallEscapeTestsOnScientificZygotePath(ScientificZygoteEngineFixture engine) : SyscallEscapeTests(engine);

@@ -69,11 +69,19 @@ public class EngineFixture : IDisposable
     }
 }
 
-/// <summary>The fast path: a warmed Python zygote with prepared children; other languages stay cold.</summary>
-public sealed class ZygoteEngineFixture : EngineFixture
+/// <summary>
+/// The fast path: warmed Python zygotes with prepared children (a run importing only the standard
+/// library goes to the standard zygote, others to the scientific one); other languages stay cold.
+/// </summary>
+public class ZygoteEngineFixture : EngineFixture
 {
-    /// <summary>Starts the zygote and waits until its children are prepared.</summary>
-    public ZygoteEngineFixture() : base(new EngineOptions())
+    /// <summary>Starts the zygotes and waits until their children are prepared.</summary>
+    public ZygoteEngineFixture() : this(new Warden.Linux.FastPath.ZygoteOptions())
+    {
+    }
+
+    /// <summary>The same with <paramref name="options"/>.</summary>
+    protected ZygoteEngineFixture(Warden.Linux.FastPath.ZygoteOptions options) : base(new EngineOptions { FastPath = options })
     {
         var warmed = Backend.WarmUpAsync().GetAwaiter().GetResult();
         Assert.True(warmed, "the Python zygote must start on the test machine: " + Backend.ZygotePool?.LastStartError);
@@ -85,7 +93,13 @@ public sealed class ZygoteEngineFixture : EngineFixture
     /// <summary>A zygote killed by an earlier test is replaced before the next Python run (the pool heals).</summary>
     protected override async Task BeforeRunAsync(string language)
     {
-        if (language == "python" && Backend.ZygotePool?.Current is not { Alive: true })
+        if (language == "python" && Backend.ZygotePool?.AllAlive != true)
             Assert.True(await Backend.WarmUpAsync(), "the zygote could not be restarted: " + Backend.ZygotePool?.LastStartError);
     }
 }
+
+/// <summary>
+/// The fast path with the standard zygote off: every Python run, whatever it imports, is a child
+/// of the scientific zygote (numpy, pandas, matplotlib preloaded), so suites run there too.
+/// </summary>
+public sealed class ScientificZygoteEngineFixture() : ZygoteEngineFixture(new Warden.Linux.FastPath.ZygoteOptions { StandardZygote = false });

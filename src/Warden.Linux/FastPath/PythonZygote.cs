@@ -14,8 +14,8 @@ namespace Warden.Linux.FastPath;
 
 /// <summary>
 /// One Python zygote: a Warden sandbox running FastPath/zygote.py, which has imported the
-/// common modules (numpy, pandas and matplotlib when installed) and forks one fully isolated
-/// child per job (see zygote.py for the steps). This side creates each job's cgroup and pipes,
+/// common modules (the standard library's; for <see cref="ZygoteKind.Scientific"/> also numpy,
+/// pandas and matplotlib when installed) and forks one fully isolated child per job (see zygote.py for the steps). This side creates each job's cgroup and pipes,
 /// hands them (and the cgroup's procs files, opened here) over with SCM_RIGHTS, and turns the
 /// job's reports into a <see cref="SandboxOutcome"/>.
 /// </summary>
@@ -32,8 +32,9 @@ internal sealed class PythonZygote : IAsyncDisposable
     private readonly object _sendGate = new();
     private long _counter;
 
-    private PythonZygote(LinuxSandboxBackend backend, LinuxSandboxBackend.Ready ready, SandboxProcess sandbox, Socket control, int controlFd)
+    private PythonZygote(ZygoteKind kind, LinuxSandboxBackend backend, LinuxSandboxBackend.Ready ready, SandboxProcess sandbox, Socket control, int controlFd)
     {
+        Kind = kind;
         _backend = backend;
         _ready = ready;
         _sandbox = sandbox;
@@ -41,6 +42,12 @@ internal sealed class PythonZygote : IAsyncDisposable
         _controlFd = controlFd;
         StartedAt = Environment.TickCount64;
     }
+
+    /// <summary>What this zygote preloaded.</summary>
+    public ZygoteKind Kind { get; }
+
+    /// <summary>Top-level module names of the interpreter's standard library (<c>sys.stdlib_module_names</c>).</summary>
+    public IReadOnlySet<string> StandardLibrary { get; private set; } = new HashSet<string>();
 
     /// <summary>Jobs handed to this zygote so far.</summary>
     public int Jobs => (int)Interlocked.Read(ref _counter);
@@ -68,7 +75,7 @@ internal sealed class PythonZygote : IAsyncDisposable
 
     internal SandboxProcess Sandbox => _sandbox;
 
-    public static async Task<PythonZygote> StartAsync(LinuxSandboxBackend backend, LinuxSandboxBackend.Ready ready, ZygoteOptions options, CancellationToken ct)
+    public static async Task<PythonZygote> StartAsync(ZygoteKind kind, LinuxSandboxBackend backend, LinuxSandboxBackend.Ready ready, ZygoteOptions options, CancellationToken ct)
     {
         // The zygote's native core (its event loop and huge-page arenas) travels next to the helper.
         var core = Path.Combine(AppContext.BaseDirectory, "warden-zygote.so");
@@ -115,7 +122,7 @@ internal sealed class PythonZygote : IAsyncDisposable
             Libc.close(theirs);
         }
         var control = new Socket(new SafeSocketHandle(ours, ownsHandle: true));
-        var z = new PythonZygote(backend, ready, sandbox, control, ours);
+        var z = new PythonZygote(kind, backend, ready, sandbox, control, ours);
         try
         {
             var hello = new JsonObject
@@ -123,6 +130,8 @@ internal sealed class PythonZygote : IAsyncDisposable
                 ["seccomp"] = Convert.ToBase64String(ready.Files.SeccompProgram),
                 ["helper"] = "/.warden/helper",
                 ["core"] = "/workspace/warden-zygote.so",
+                ["preload"] = kind == ZygoteKind.Scientific ? "scientific" : "standard",
+                ["hugePages"] = Environment.GetEnvironmentVariable("WARDEN_AB_HUGE") != "0",
             };
             z.Send(hello, []);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -133,6 +142,7 @@ internal sealed class PythonZygote : IAsyncDisposable
             z.Modules = first["modules"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [];
             z.HugeArenas = first["hugeArenas"]?.GetValue<bool>() ?? false;
             z.HugePageBytes = first["hugeBytes"]?.GetValue<long>() ?? 0;
+            z.StandardLibrary = first["stdlib"]?.AsArray().Select(n => n!.GetValue<string>()).ToHashSet(StringComparer.Ordinal) ?? [];
             if (DebugLog.Events) DebugLog.Write($"zygote started: cgroup {string.Join(",", sandbox.CgroupDirs)}");
             return z;
         }
@@ -141,7 +151,7 @@ internal sealed class PythonZygote : IAsyncDisposable
             z.Kill();
             var outcome = await z.Completion.ConfigureAwait(false);
             await z.DisposeAsync().ConfigureAwait(false);
-            throw new SandboxException($"The Python zygote did not start: {(outcome.Stderr.Length > 0 ? outcome.Stderr.Trim() : ex.Message)} (exit {outcome.ExitCode}, signal {outcome.Signal}, oom {outcome.OomKilled}, pids {outcome.PidsLimitHit}, timeout {outcome.TimedOut}, started {outcome.Started}, {outcome.Diagnostic})", ex);
+            throw new SandboxException($"The {kind.ToString().ToLowerInvariant()} Python zygote did not start: {(outcome.Stderr.Length > 0 ? outcome.Stderr.Trim() : ex.Message)} (exit {outcome.ExitCode}, signal {outcome.Signal}, oom {outcome.OomKilled}, pids {outcome.PidsLimitHit}, timeout {outcome.TimedOut}, started {outcome.Started}, {outcome.Diagnostic})", ex);
         }
     }
 

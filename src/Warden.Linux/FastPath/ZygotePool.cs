@@ -6,12 +6,15 @@ using Warden.Sandbox;
 namespace Warden.Linux.FastPath;
 
 /// <summary>
-/// Keeps one Python zygote alive and a few of its children prepared for the default limits.
-/// A run takes a prepared child (path <c>zygote</c>), or has one prepared for its own limits
-/// (<c>zygote-on-demand</c>), or — when no zygote is running — returns null so the caller
-/// starts a fresh sandbox (<c>cold</c>). Zygotes are replaced after <see cref="ZygoteOptions.MaxJobs"/>
-/// jobs or <see cref="ZygoteOptions.MaxAge"/>, and when one dies the next run starts a new one;
-/// no request waits on a dead zygote.
+/// Keeps two Python zygotes alive — a <see cref="ZygoteKind.Standard"/> one (standard library
+/// only) and a <see cref="ZygoteKind.Scientific"/> one (also numpy, pandas, matplotlib) — and a
+/// few children of each prepared for the default limits. A Python run goes to the standard
+/// zygote when its sources import only the standard library (<see cref="PythonImports"/>), to the
+/// scientific one otherwise. It takes a prepared child (path <c>zygote</c>), or has one prepared
+/// for its own limits (<c>zygote-on-demand</c>), or — when no suitable zygote is running —
+/// returns null so the caller starts a fresh sandbox (<c>cold</c>). Zygotes are replaced after
+/// <see cref="ZygoteOptions.MaxJobs"/> jobs or <see cref="ZygoteOptions.MaxAge"/>, and when one
+/// dies the next run starts a new one; no request waits on a dead zygote.
 /// </summary>
 internal sealed class ZygotePool : IAsyncDisposable
 {
@@ -21,22 +24,34 @@ internal sealed class ZygotePool : IAsyncDisposable
     private readonly LinuxSandboxBackend.Ready _ready;
     private readonly ZygoteOptions _options;
     private readonly Limits _defaultLimits;
-    // Python children prepared for the default limits, and JavaScript sandboxes (children of the
-    // zygote that exec'd node ahead of requests) for the limits of the JavaScript runs seen.
-    private readonly Shelf _python;
+    private readonly Slot _scientific;
+    private readonly Slot? _standard;
+    // Python children prepared for the default limits (one shelf per zygote), and JavaScript
+    // sandboxes (children that exec'd node ahead of requests) for the limits of the JavaScript runs seen.
+    private readonly Shelf _scientificPython;
+    private readonly Shelf? _standardPython;
     private readonly Shelf _node;
+    private readonly Shelf[] _shelves;
     private readonly ConcurrentDictionary<PythonZygote, int> _inFlight = new();
-    private readonly object _gate = new();
-    private PythonZygote? _current;
-    private Task<PythonZygote?>? _starting;
-    private long _lastFailure = long.MinValue / 2;
     private volatile bool _disposed;
 
+    /// <summary>One zygote kind: the live zygote, the one starting, and when a start last failed.</summary>
+    private sealed class Slot(ZygoteKind kind)
+    {
+        public readonly ZygoteKind Kind = kind;
+        public readonly object Gate = new();
+        public PythonZygote? Current;
+        public Task<PythonZygote?>? Starting;
+        public long LastFailure = long.MinValue / 2;
+        public string? LastStartError;
+    }
+
     /// <summary>Children of one kind prepared ahead, and how many are being prepared.</summary>
-    private sealed class Shelf(bool node, int capacity, Limits? limits)
+    private sealed class Shelf(Slot slot, bool node, int capacity, Limits? limits)
     {
         public readonly ConcurrentQueue<ZygoteJob> Jobs = new();
         public int Preparing;
+        public Slot Slot { get; } = slot;
         public bool Node { get; } = node;
         public int Capacity { get; } = capacity;
         /// <summary>The limits its children are prepared with (null: none yet).</summary>
@@ -49,53 +64,76 @@ internal sealed class ZygotePool : IAsyncDisposable
         _ready = ready;
         _options = options;
         _defaultLimits = defaultLimits;
-        _python = new Shelf(node: false, options.Prepared, defaultLimits);
-        _node = new Shelf(node: true, options.NodePrepared, null);
+        _scientific = new Slot(ZygoteKind.Scientific);
+        _scientificPython = new Shelf(_scientific, node: false, options.ScientificPrepared, defaultLimits);
+        if (options.StandardZygote)
+        {
+            _standard = new Slot(ZygoteKind.Standard);
+            _standardPython = new Shelf(_standard, node: false, options.Prepared, defaultLimits);
+        }
+        // node replaces the child's image at once: the smaller zygote forks it more cheaply.
+        _node = new Shelf(_standard ?? _scientific, node: true, options.NodePrepared, null);
+        _shelves = _standardPython is null ? [_scientificPython, _node] : [_standardPython, _scientificPython, _node];
     }
 
-    /// <summary>The live zygote, if any (tests kill it to prove the pool heals).</summary>
-    public PythonZygote? Current => _current;
+    private IEnumerable<Slot> Slots => _standard is null ? [_scientific] : [_standard, _scientific];
+
+    /// <summary>The live scientific zygote (numpy, pandas, matplotlib), if any (tests kill it to prove the pool heals).</summary>
+    public PythonZygote? Scientific => _scientific.Current;
+
+    /// <summary>The live standard-library zygote, if any (null when <see cref="ZygoteOptions.StandardZygote"/> is off).</summary>
+    public PythonZygote? Standard => _standard?.Current;
+
+    /// <summary>The live zygote of <paramref name="kind"/>, if any.</summary>
+    public PythonZygote? Zygote(ZygoteKind kind) => kind == ZygoteKind.Scientific ? Scientific : Standard;
+
+    /// <summary>Whether a zygote of every kind this pool keeps is alive.</summary>
+    public bool AllAlive => Slots.All(s => s.Current is { Alive: true });
 
     /// <summary>Names of the cgroups of the live zygotes and of the prepared children.</summary>
     public HashSet<string> LongLivedCgroups()
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var j in _python.Jobs.Concat(_node.Jobs)) foreach (var d in j.Cgroup.Dirs) names.Add(Path.GetFileName(d));
-        foreach (var z in new[] { _current }.Concat(_inFlight.Keys))
+        foreach (var shelf in _shelves) foreach (var j in shelf.Jobs) foreach (var d in j.Cgroup.Dirs) names.Add(Path.GetFileName(d));
+        foreach (var z in Slots.Select(s => s.Current).Concat(_inFlight.Keys))
             if (z is not null) foreach (var d in z.Sandbox.CgroupDirs) names.Add(Path.GetFileName(d));
         return names;
     }
 
-    /// <summary>How many children are prepared, the private memory of their processes (kB) and what their cgroups are charged (bytes).</summary>
-    public (int Count, long PrivateKb, long CgroupBytes) PreparedMemory()
+    /// <summary>How many Python children are prepared, the private memory of their processes (kB) and what their cgroups are charged (bytes).</summary>
+    public (int Count, long PrivateKb, long CgroupBytes) PreparedMemory(ZygoteKind? kind = null)
     {
         int count = 0;
         long privateKb = 0, charged = 0;
-        foreach (var j in _python.Jobs)
+        foreach (var shelf in _shelves)
         {
-            count++;
-            charged += j.Cgroup.CurrentMemory();
-            foreach (var pid in j.Cgroup.Pids())
+            if (shelf.Node || (kind is { } k && shelf.Slot.Kind != k)) continue;
+            foreach (var j in shelf.Jobs)
             {
-                try
+                count++;
+                charged += j.Cgroup.CurrentMemory();
+                foreach (var pid in j.Cgroup.Pids())
                 {
-                    foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
-                        if (line.StartsWith("Private_Clean:", StringComparison.Ordinal) || line.StartsWith("Private_Dirty:", StringComparison.Ordinal))
-                            privateKb += long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+                    try
+                    {
+                        foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
+                            if (line.StartsWith("Private_Clean:", StringComparison.Ordinal) || line.StartsWith("Private_Dirty:", StringComparison.Ordinal))
+                                privateKb += long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                    catch (IOException) { }
                 }
-                catch (IOException) { }
             }
         }
         return (count, privateKb, charged);
     }
 
     /// <summary>Why the last zygote failed to start, if one did.</summary>
-    public string? LastStartError { get; private set; }
+    public string? LastStartError => Slots.Select(s => s.LastStartError).LastOrDefault(e => e is not null);
 
     /// <summary>Whether children are being prepared or torn down, or a zygote is starting.</summary>
-    public bool Busy => Preparing || _starting is not null || Volatile.Read(ref _discarding) > 0;
+    public bool Busy => Preparing || Slots.Any(s => s.Starting is not null) || Volatile.Read(ref _discarding) > 0;
 
-    private bool Preparing => Volatile.Read(ref _python.Preparing) > 0 || Volatile.Read(ref _node.Preparing) > 0;
+    private bool Preparing => _shelves.Any(s => Volatile.Read(ref s.Preparing) > 0);
 
     private int _discarding;
 
@@ -109,8 +147,8 @@ internal sealed class ZygotePool : IAsyncDisposable
         _ = teardown.ContinueWith(_ => Interlocked.Decrement(ref _discarding), TaskScheduler.Default);
     }
 
-    /// <summary>Children prepared and waiting.</summary>
-    public int PreparedCount => _python.Jobs.Count;
+    /// <summary>Python children prepared and waiting (both zygotes).</summary>
+    public int PreparedCount => _shelves.Where(s => !s.Node).Sum(s => s.Jobs.Count);
 
     /// <summary>Prepared JavaScript sandboxes waiting.</summary>
     public int PreparedNodeCount => _node.Jobs.Count;
@@ -126,35 +164,57 @@ internal sealed class ZygotePool : IAsyncDisposable
         _ => false,
     };
 
-    /// <summary>Starts the zygote (if needed) and waits until it and its prepared children are ready.</summary>
+    /// <summary>Starts the zygotes (if needed) and waits until they and their prepared children are ready.</summary>
     public async Task<bool> WarmUpAsync(CancellationToken ct)
     {
-        var z = await EnsureZygoteAsync(wait: true, ct).ConfigureAwait(false);
-        if (z is null) return false;
-        Refill(_python, z);
+        var zygotes = await Task.WhenAll(Slots.Select(s => EnsureZygoteAsync(s, wait: true, ct))).ConfigureAwait(false);
+        if (zygotes.Any(z => z is null)) return false;
+        var python = _shelves.Where(s => !s.Node).ToList();
+        foreach (var shelf in python) Refill(shelf, shelf.Slot.Current!);
         // Wait until every child Refill started is prepared (bounded).
         var deadline = Environment.TickCount64 + 30_000;
-        while ((_python.Jobs.Count < _python.Capacity || Volatile.Read(ref _python.Preparing) > 0) && z.Alive && Environment.TickCount64 < deadline)
+        while (python.Any(s => s.Jobs.Count < s.Capacity || Volatile.Read(ref s.Preparing) > 0) && zygotes.All(z => z!.Alive) && Environment.TickCount64 < deadline)
             await Task.Delay(5, ct).ConfigureAwait(false);
-        return z.Alive;
+        return zygotes.All(z => z!.Alive);
     }
 
     /// <summary>
     /// Runs <paramref name="spec"/> on the fast path, or returns null when it cannot (the caller
     /// goes cold). Python takes a prepared child (<c>zygote</c>) or has one prepared for its limits
-    /// (<c>zygote-on-demand</c>). JavaScript takes a prepared node sandbox (<c>node-prepared</c>) or
-    /// goes cold: node's own start-up is most of a cold run, so preparing one for a waiting request
-    /// would save nothing; the pool fills behind it.
+    /// (<c>zygote-on-demand</c>), from the standard zygote when its sources import only the standard
+    /// library and that zygote is up, from the scientific one otherwise. JavaScript takes a
+    /// prepared node sandbox (<c>node-prepared</c>) or goes cold: node's own start-up is most of a
+    /// cold run, so preparing one for a waiting request would save nothing; the pool fills behind it.
     /// </summary>
     public async Task<SandboxOutcome?> TryExecuteAsync(SandboxSpec spec, Func<OutputChunk, ValueTask>? onOutput, CancellationToken ct)
     {
         if (_disposed || !_options.Enabled || !Eligible(spec)) return null;
-        var shelf = spec.FastPath!.Kind == "node" ? _node : _python;
-        if (shelf.Node && shelf.Capacity <= 0) return null;
-        var zygote = await EnsureZygoteAsync(wait: false, ct).ConfigureAwait(false);
+        Shelf shelf;
+        PythonZygote? zygote;
+        if (spec.FastPath!.Kind == "node")
+        {
+            shelf = _node;
+            if (shelf.Capacity <= 0) return null;
+            zygote = await EnsureZygoteAsync(shelf.Slot, wait: false, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            // The standard zygote when the run needs nothing else and it is up; the scientific one
+            // serves every Python run (it has the standard library too).
+            zygote = null;
+            shelf = _scientificPython;
+            if (_standard is not null && _standardPython is not null)
+            {
+                var standard = await EnsureZygoteAsync(_standard, wait: false, ct).ConfigureAwait(false);
+                if (standard is not null && PythonImports.OnlyStandardLibrary(spec, standard.StandardLibrary))
+                    (zygote, shelf) = (standard, _standardPython);
+            }
+            zygote ??= await EnsureZygoteAsync(_scientific, wait: false, ct).ConfigureAwait(false);
+        }
         if (zygote is null)
         {
-            Fallback("no live zygote" + (LastStartError is null ? "" : " (last start: " + LastStartError + ")"));
+            var error = shelf.Slot.LastStartError;
+            Fallback("no live zygote" + (error is null ? "" : " (last start: " + error + ")"));
             return null;
         }
         if (shelf.Node && spec.Limits.TimeoutMs > _defaultLimits.TimeoutMs)
@@ -206,7 +266,7 @@ internal sealed class ZygotePool : IAsyncDisposable
         finally
         {
             _inFlight.AddOrUpdate(zygote, 0, (_, n) => n - 1);
-            RecycleIfDue(zygote);
+            RecycleIfDue(shelf.Slot, zygote);
             // Refill once this run is done, not while it runs: on two cores, preparing the next
             // child (a fork of the zygote) next to a short program doubled its latency.
             Refill(shelf, zygote);
@@ -228,7 +288,7 @@ internal sealed class ZygotePool : IAsyncDisposable
 
     private void Refill(Shelf shelf, PythonZygote zygote)
     {
-        while (!_disposed && zygote.Alive && zygote == _current && shelf.Limits is { } limits)
+        while (!_disposed && zygote.Alive && zygote == shelf.Slot.Current && shelf.Limits is { } limits)
         {
             var preparing = Volatile.Read(ref shelf.Preparing);
             if (shelf.Jobs.Count + preparing >= shelf.Capacity || preparing >= _options.RefillConcurrency) return;
@@ -240,7 +300,7 @@ internal sealed class ZygotePool : IAsyncDisposable
                 try
                 {
                     var job = await zygote.PrepareAsync(limits, CancellationToken.None, shelf.Node).ConfigureAwait(false);
-                    if (_disposed || zygote != _current || !zygote.Alive) await job.DiscardAsync().ConfigureAwait(false);
+                    if (_disposed || zygote != shelf.Slot.Current || !zygote.Alive) await job.DiscardAsync().ConfigureAwait(false);
                     else shelf.Jobs.Enqueue(job);
                 }
                 catch (Exception ex) when (ex is SandboxException or IOException or OperationCanceledException or TimeoutException)
@@ -256,61 +316,62 @@ internal sealed class ZygotePool : IAsyncDisposable
         }
     }
 
-    private long IdleMemoryBytes() => _python.Jobs.Sum(j => j.Cgroup.CurrentMemory());
+    private long IdleMemoryBytes() => _shelves.Where(s => !s.Node).Sum(s => s.Jobs.Sum(j => j.Cgroup.CurrentMemory()));
 
     /// <summary>Takes every prepared child of <paramref name="z"/> (null: of any zygote) off the shelves.</summary>
     private IEnumerable<ZygoteJob> TakeAll(PythonZygote? z)
     {
-        foreach (var shelf in new[] { _python, _node })
+        foreach (var shelf in _shelves)
             while (shelf.Jobs.TryPeek(out var j) && (z is null || j.Zygote == z) && shelf.Jobs.TryDequeue(out j))
                 yield return j;
     }
 
-    private async Task<PythonZygote?> EnsureZygoteAsync(bool wait, CancellationToken ct)
+    private async Task<PythonZygote?> EnsureZygoteAsync(Slot slot, bool wait, CancellationToken ct)
     {
         Task<PythonZygote?> starting;
-        lock (_gate)
+        lock (slot.Gate)
         {
-            if (_current is { Alive: true } z) return z;
-            if (_starting is null)
+            if (slot.Current is { Alive: true } z) return z;
+            if (slot.Starting is null)
             {
-                if (!wait && Environment.TickCount64 - _lastFailure < RetryAfterFailure.TotalMilliseconds) return null;
-                _starting = StartZygoteAsync();
+                if (!wait && Environment.TickCount64 - slot.LastFailure < RetryAfterFailure.TotalMilliseconds) return null;
+                slot.Starting = StartZygoteAsync(slot);
             }
-            starting = _starting;
+            starting = slot.Starting;
         }
         if (!wait) return starting.IsCompletedSuccessfully ? starting.Result : null;
         return await starting.WaitAsync(ct).ConfigureAwait(false);
     }
 
-    private async Task<PythonZygote?> StartZygoteAsync()
+    private async Task<PythonZygote?> StartZygoteAsync(Slot slot)
     {
+        await Task.Yield(); // the caller holds the slot's lock
         PythonZygote? z = null;
         try
         {
-            z = await PythonZygote.StartAsync(_backend, _ready, _options, CancellationToken.None).ConfigureAwait(false);
+            z = await PythonZygote.StartAsync(slot.Kind, _backend, _ready, _options, CancellationToken.None).ConfigureAwait(false);
             PythonZygote? old;
-            lock (_gate)
+            lock (slot.Gate)
             {
-                old = _current;
-                _current = z;
-                _starting = null;
+                old = slot.Current;
+                slot.Current = z;
+                slot.Starting = null;
             }
             var started = z;
-            _ = started.Completion.ContinueWith(_ => OnZygoteEnded(started), TaskScheduler.Default);
+            _ = started.Completion.ContinueWith(_ => OnZygoteEnded(slot, started), TaskScheduler.Default);
             if (old is not null) _ = RetireAsync(old);
-            Refill(_python, z);
-            Refill(_node, z);
+            foreach (var shelf in _shelves)
+                if (shelf.Slot == slot) Refill(shelf, z);
             return z;
         }
         catch (Exception ex) when (ex is SandboxException or IOException or OperationCanceledException or WardenException)
         {
-            LastStartError = ex.Message;
+            slot.LastStartError = ex.Message;
             if (DebugLog.Events) DebugLog.Write("zygote: " + ex.Message);
-            lock (_gate)
+            lock (slot.Gate)
             {
-                _starting = null;
-                _lastFailure = Environment.TickCount64;
+                slot.Starting = null;
+                slot.LastFailure = Environment.TickCount64;
             }
             return null;
         }
@@ -330,25 +391,25 @@ internal sealed class ZygotePool : IAsyncDisposable
         if (DebugLog.Events) DebugLog.Write("zygote pool: " + message);
     }
 
-    private void OnZygoteEnded(PythonZygote z)
+    private void OnZygoteEnded(Slot slot, PythonZygote z)
     {
         var o = z.Completion.Result;
-        Debug($"zygote ended: signal {o.Signal} exit {o.ExitCode} output-limit {o.OutputLimitHit} killed {o.KilledByWarden} timeout {o.TimedOut} oom {o.OomKilled} stderr {o.Stderr}");
-        lock (_gate)
+        Debug($"{slot.Kind} zygote ended: signal {o.Signal} exit {o.ExitCode} output-limit {o.OutputLimitHit} killed {o.KilledByWarden} timeout {o.TimedOut} oom {o.OomKilled} stderr {o.Stderr}");
+        lock (slot.Gate)
         {
-            if (_current == z) _current = null;
+            if (slot.Current == z) slot.Current = null;
         }
         foreach (var j in TakeAll(z)) Discard(j);
     }
 
-    private void RecycleIfDue(PythonZygote zygote)
+    private void RecycleIfDue(Slot slot, PythonZygote zygote)
     {
         var due = zygote.Jobs >= _options.MaxJobs || Environment.TickCount64 - zygote.StartedAt > _options.MaxAge.TotalMilliseconds;
         if (!due || _disposed) return;
-        lock (_gate)
+        lock (slot.Gate)
         {
-            if (_current != zygote || _starting is not null) return;
-            _starting = StartZygoteAsync();
+            if (slot.Current != zygote || slot.Starting is not null) return;
+            slot.Starting = StartZygoteAsync(slot);
         }
     }
 
@@ -370,15 +431,18 @@ internal sealed class ZygotePool : IAsyncDisposable
         foreach (var j in TakeAll(null)) await j.DiscardAsync().ConfigureAwait(false);
         // Runs answered already; their sandboxes' teardown may still be finishing.
         while (Volatile.Read(ref _discarding) > 0 && Environment.TickCount64 < deadline) await Task.Delay(5).ConfigureAwait(false);
-        Task<PythonZygote?>? starting;
-        PythonZygote? current;
-        lock (_gate)
+        foreach (var slot in Slots)
         {
-            starting = _starting;
-            current = _current;
-            _current = null;
+            Task<PythonZygote?>? starting;
+            PythonZygote? current;
+            lock (slot.Gate)
+            {
+                starting = slot.Starting;
+                current = slot.Current;
+                slot.Current = null;
+            }
+            if (starting is not null && await starting.ConfigureAwait(false) is { } late && late != current) await late.DisposeAsync().ConfigureAwait(false);
+            if (current is not null) await current.DisposeAsync().ConfigureAwait(false);
         }
-        if (starting is not null && await starting.ConfigureAwait(false) is { } late && late != current) await late.DisposeAsync().ConfigureAwait(false);
-        if (current is not null) await current.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -69,8 +69,10 @@ def collapse_to_huge_pages(lib):
                 collapsed += HUGE
     return collapsed
 
-def preload():
-    # The standard library users reach for, and the scientific stack when installed.
+def preload(scientific):
+    # The standard library users reach for, and (the scientific zygote) numpy, pandas and
+    # matplotlib when installed. The standard zygote stops at the standard library: forking and
+    # tearing down its ~130 mappings costs a quarter of the scientific one's ~700.
     for m in ("json", "re", "math", "cmath", "random", "collections", "itertools", "functools", "operator",
               "datetime", "time", "decimal", "fractions", "statistics", "typing", "dataclasses", "enum",
               "string", "textwrap", "heapq", "bisect", "copy", "csv", "hashlib", "base64", "uuid",
@@ -80,6 +82,8 @@ def preload():
             importlib.import_module(m)
         except Exception:
             pass
+    if not scientific:
+        return
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.setdefault("MPLCONFIGDIR", "/tmp/.matplotlib")
     for m in ("numpy", "pandas", "matplotlib", "matplotlib.pyplot"):
@@ -104,6 +108,8 @@ def preload():
             gc.collect()
         except Exception:
             pass
+
+def warm_compiler():
     compile("x = 1\nprint(x)\n", "<warm>", "exec")  # the first compile() in a fresh fork costs ~2 ms
 
 def read_exact(fd, n):
@@ -334,14 +340,17 @@ def main():
     for fd in (JOB_FD, COLLECT_FD):
         if fd != null:
             os.dup2(null, fd, inheritable=False)
-    huge = huge_page_arenas(core)
-    preload()
+    scientific = config.get("preload") == "scientific"
+    huge = huge_page_arenas(core) if config.get("hugePages", True) else False
+    preload(scientific)
+    warm_compiler()
     import gc
     gc.collect()
     gc.freeze()  # keep the preloaded heap out of the children's garbage collections (fewer COW faults)
-    collapsed = collapse_to_huge_pages(core if huge else None)
+    collapsed = collapse_to_huge_pages(core if huge else None) if config.get("hugePages", True) else 0
     control.send(json.dumps({"op": "ready", "pid": os.getpid(), "hugeArenas": huge, "hugeBytes": collapsed,
-                             "modules": sorted(m for m in ("numpy", "pandas", "matplotlib") if m in sys.modules)}).encode())
+                             "modules": sorted(m for m in ("numpy", "pandas", "matplotlib") if m in sys.modules),
+                             "stdlib": sorted(sys.stdlib_module_names)}).encode())
     core.warden_zygote_serve.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
     rc = core.warden_zygote_serve(control.fileno(), config["helper"].encode(), seccomp, len(seccomp))
     if rc == 1:

@@ -7,8 +7,12 @@ public sealed class FastPathSection
 {
     /// <summary>Whether Python runs use the zygote when their limits allow. Default true.</summary>
     public bool? Enabled { get; set; }
-    /// <summary>Children kept prepared for the default limits. Default 4.</summary>
+    /// <summary>Whether runs that import only the standard library use the smaller standard zygote. Default true.</summary>
+    public bool? StandardZygote { get; set; }
+    /// <summary>Children of the standard zygote kept prepared for the default limits. Default 4.</summary>
     public int? Prepared { get; set; }
+    /// <summary>Children of the scientific zygote (numpy, pandas, matplotlib) kept prepared for the default limits. Default 2.</summary>
+    public int? ScientificPrepared { get; set; }
     /// <summary>JavaScript sandboxes kept prepared (node started ahead); 0 turns it off. Default 2.</summary>
     public int? NodePrepared { get; set; }
     /// <summary>Jobs after which a zygote is replaced. Default 10000.</summary>
@@ -20,7 +24,9 @@ public sealed class FastPathSection
     public ZygoteOptions ToZygoteOptions(ZygoteOptions d) => d with
     {
         Enabled = Enabled ?? d.Enabled,
+        StandardZygote = StandardZygote ?? d.StandardZygote,
         Prepared = Prepared ?? d.Prepared,
+        ScientificPrepared = ScientificPrepared ?? d.ScientificPrepared,
         NodePrepared = NodePrepared ?? d.NodePrepared,
         MaxJobs = MaxJobs ?? d.MaxJobs,
         MaxAge = MaxAgeSeconds is { } s ? TimeSpan.FromSeconds(s) : d.MaxAge,

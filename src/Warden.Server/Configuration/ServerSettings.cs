@@ -114,6 +114,7 @@ internal sealed record ServerSettings
 
         var fp = o.Engine.FastPath;
         if (fp.Prepared is { } prepared) Range(problems, "Engine:FastPath:Prepared", prepared, 0, 256);
+        if (fp.ScientificPrepared is { } scientificPrepared) Range(problems, "Engine:FastPath:ScientificPrepared", scientificPrepared, 0, 256);
         if (fp.NodePrepared is { } nodePrepared) Range(problems, "Engine:FastPath:NodePrepared", nodePrepared, 0, 64);
         if (fp.MaxJobs is { } jobs) Range(problems, "Engine:FastPath:MaxJobs", jobs, 1, 1_000_000);
         if (fp.MaxAgeSeconds is { } age) Range(problems, "Engine:FastPath:MaxAgeSeconds", age, 1, 86_400);

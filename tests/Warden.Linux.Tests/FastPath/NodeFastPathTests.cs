@@ -139,12 +139,12 @@ public sealed class NodeFastPathTests(ZygoteEngineFixture engine)
 
         // kill(-1) from inside reaches only the job's own processes: the zygote and the other
         // prepared sandboxes live on, and the next run is served.
-        var zygote = engine.Backend.ZygotePool!.Current!;
+        var zygote = engine.Backend.ZygotePool!.Standard!; // node sandboxes are children of the standard zygote
         await EnsurePreparedAsync();
         var (killer, killerMarker) = await engine.RunAsync("javascript", "require('child_process').execSync('kill -9 -1 || true'); console.log('alive')");
         Assert.Equal("node-prepared", killer.Path);
         Assert.True(zygote.Alive);
-        Assert.Same(zygote, engine.Backend.ZygotePool!.Current);
+        Assert.Same(zygote, engine.Backend.ZygotePool!.Standard);
         Leftovers.AssertNone(engine.Backend, killerMarker);
         await EnsurePreparedAsync();
         var (after, afterMarker) = await engine.RunAsync("javascript", "console.log('next')");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Warden.Execution;
+using Warden.Linux.FastPath;
 using Warden.Policy;
 using Warden.TestSupport;
 using Warden.Tests;
@@ -69,35 +70,79 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
     public async Task Zygote_RunsItsNativeLoop_WithHugePageArenas()
     {
         await engine.RunAsync("python", "print(1)");
-        var zygote = engine.Backend.ZygotePool!.Current!;
+        var zygote = engine.Backend.ZygotePool!.Scientific!;
         Assert.True(zygote.HugeArenas, "the zygote's object arenas should come from its huge-page region");
         Assert.Contains("numpy", zygote.Modules);
+        Assert.Empty(engine.Backend.ZygotePool!.Standard!.Modules);
+    }
+
+    /// <summary>A first line that sends the run to the scientific zygote (it names numpy), or nothing (standard).</summary>
+    public static TheoryData<string> Zygotes => new() { "standard", "scientific" };
+
+    private static string For(string zygote, string code) => (zygote == "scientific" ? "import numpy\n" : "") + code;
+
+    /// <summary>Which zygote ran a program that printed <see cref="WhichZygote"/> last.</summary>
+    private const string WhichZygote = "import sys\nprint('scientific' if 'PIL' in sys.modules else 'standard')\n";
+
+    [Fact]
+    public async Task Run_StandardLibraryOnly_GoesToTheStandardZygote()
+    {
+        var (r, marker) = await engine.RunAsync("python", "import json, os.path\nfrom collections import Counter\n" + WhichZygote);
+        Assert.Equal("standard\n", r.Stdout);
+        Assert.Equal("zygote", r.Path);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Theory]
+    [InlineData("import numpy as np\n")]
+    [InlineData("import pandas\n")]
+    [InlineData("from matplotlib import pyplot\n")]
+    [InlineData("import json\ntry:\n    import yaml\nexcept ImportError:\n    pass\n")] // not the standard library: might import numpy
+    public async Task Run_ImportingBeyondTheStandardLibrary_GoesToTheScientificZygote(string imports)
+    {
+        var (r, marker) = await engine.RunAsync("python", imports + WhichZygote);
+        Assert.Equal("scientific\n", r.Stdout);
+        Assert.Equal("zygote", r.Path);
+        Leftovers.AssertNone(engine.Backend, marker);
     }
 
     [Fact]
-    public async Task Executions_DoNotShareMemoryOrRandomState()
+    public async Task Run_ImportingNumpyUnseen_StillWorksInTheStandardZygote()
     {
-        const string code = """
-            import os, random, uuid, numpy
+        // The routing reads the text; a dynamic import it cannot see only costs the import itself.
+        var (r, marker) = await engine.RunAsync("python", "import importlib\nm = importlib.import_module('nu' + 'mpy')\nprint(int(m.arange(4).sum()))\n" + WhichZygote);
+        Assert.Equal("6\nstandard\n", r.Stdout);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Theory]
+    [MemberData(nameof(Zygotes))]
+    public async Task Executions_DoNotShareMemoryOrRandomState(string zygote)
+    {
+        var code = For(zygote, """
+            import os, random, uuid
             try:
                 print(LEAK)
             except NameError:
                 print('clean')
             LEAK = 1
-            print(os.urandom(8).hex(), random.random(), uuid.uuid4(), numpy.random.random())
-            """;
+            extra = __import__('sys').modules.get('nu' + 'mpy')  # the scientific zygote's, when it ran there
+            print(os.urandom(8).hex(), random.random(), uuid.uuid4(), extra.random.random() if extra else random.getrandbits(64))
+            """ + "\n" + WhichZygote);
         var (a, _) = await engine.RunAsync("python", code);
         var (b, marker) = await engine.RunAsync("python", code);
         Assert.StartsWith("clean\n", a.Stdout);
         Assert.StartsWith("clean\n", b.Stdout);
+        Assert.EndsWith(zygote + "\n", a.Stdout);
         var va = a.Stdout.Split('\n')[1].Split(' ');
         var vb = b.Stdout.Split('\n')[1].Split(' ');
         for (var i = 0; i < 4; i++) Assert.NotEqual(va[i], vb[i]);
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
-    [Fact]
-    public async Task Child_CannotSignalOrTraceTheZygoteOrASibling()
+    [Theory]
+    [MemberData(nameof(Zygotes))]
+    public async Task Child_CannotSignalOrTraceTheZygoteOrASibling(string zygote)
     {
         var zygoteNsPid = 2; // the zygote inside its own sandbox; invisible from a child's pid namespace
         var code = $$"""
@@ -115,9 +160,9 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
             out.append(str(libc.ptrace(16, 2, 0, 0)) + ':' + str(ctypes.get_errno()))  # PTRACE_ATTACH
             print(' '.join(out))
             """;
-        var (r, marker) = await engine.RunAsync("python", code);
-        Assert.Equal("absent absent absent absent absent -1:1\n", r.Stdout);
-        Assert.True(engine.Backend.ZygotePool!.Current!.Alive);
+        var (r, marker) = await engine.RunAsync("python", For(zygote, code) + "\n" + WhichZygote);
+        Assert.Equal("absent absent absent absent absent -1:1\n" + zygote + "\n", r.Stdout);
+        Assert.True(engine.Backend.ZygotePool!.AllAlive);
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
@@ -167,19 +212,21 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
             "import numpy, matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig('/workspace/p.png')\nprint('ok')", collect: ["*.png"]);
         Assert.Equal("ok\n", r.Stdout);
         Assert.Single(r.Files);
-        Assert.Contains("numpy", engine.Backend.ZygotePool!.Current!.Modules);
+        Assert.Contains("numpy", engine.Backend.ZygotePool!.Scientific!.Modules);
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
-    [Fact]
-    public async Task Chaos_ZygoteKilledUnderLoad_PoolHealsAndNothingIsLeft()
+    [Theory]
+    [MemberData(nameof(Zygotes))]
+    public async Task Chaos_ZygoteKilledUnderLoad_PoolHealsAndNothingIsLeft(string zygote)
     {
         var pool = engine.Backend.ZygotePool!;
-        var victim = pool.Current!;
+        var kind = zygote == "scientific" ? ZygoteKind.Scientific : ZygoteKind.Standard;
+        var victim = pool.Zygote(kind)!;
         var markers = new List<string>();
         var runs = new List<Task<(RunResult, string)>>();
         for (var i = 0; i < 6; i++)
-            runs.Add(engine.RunAsync("python", "import time\ntime.sleep(0.5)\nprint('done')").ContinueWith(t => t.Result));
+            runs.Add(engine.RunAsync("python", For(zygote, "import time\ntime.sleep(0.5)\nprint('done')")).ContinueWith(t => t.Result));
         await Task.Delay(200);
         victim.Kill(); // kill -9 of the zygote's whole sandbox, mid-load
         var results = new List<RunResult>();
@@ -202,9 +249,9 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
         Assert.False(victim.Alive);
 
         // The next run heals the pool: a new zygote, prepared children, the fast path again.
-        var (after, marker) = await engine.RunAsync("python", "print('healed')");
-        Assert.Equal("healed\n", after.Stdout);
-        Assert.NotSame(victim, pool.Current);
+        var (after, marker) = await engine.RunAsync("python", For(zygote, "print('healed')\n") + WhichZygote);
+        Assert.Equal("healed\n" + zygote + "\n", after.Stdout);
+        Assert.NotSame(victim, pool.Zygote(kind));
         Leftovers.AssertNone(engine.Backend, marker);
         foreach (var m in markers) Assert.Empty(Leftovers.ProcessesWithMarker(m));
     }
