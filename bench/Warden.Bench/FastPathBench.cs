@@ -28,6 +28,11 @@ internal static class FastPathBench
         var warmWatch = Stopwatch.StartNew();
         if (!await fast.WarmUpAsync()) throw new InvalidOperationException("the zygote did not start: " + fast.ZygotePool?.LastStartError);
         var warmMs = warmWatch.Elapsed.TotalMilliseconds;
+        // The same fast path with the standard zygote off: the scientific zygote serves every run
+        // (as before the standard one existed, with its 4 prepared children), side by side.
+        var scientificOnly = new LinuxSandboxBackend(new EngineOptions { FastPath = new ZygoteOptions { StandardZygote = false, ScientificPrepared = 4 } });
+        var scientificRunner = WardenEngine.CreateRunner(scientificOnly);
+        if (!await scientificOnly.WarmUpAsync()) throw new InvalidOperationException("the scientific zygote did not start: " + scientificOnly.ZygotePool?.LastStartError);
         var load0 = File.ReadAllText("/proc/loadavg").Trim();
 
         async Task<bool> Run(Runner r, string code, string? path)
@@ -42,7 +47,8 @@ internal static class FastPathBench
             ("bare /usr/bin/python3 (no isolation)", () => OneShotBench.SpawnPython(Print)),
             ("bubblewrap by hand, Warden's flags + seccomp", OneShotBench.BwrapByHand(cold, Print)),
             ("Warden library, cold path (fresh bubblewrap sandbox)", () => Run(coldRunner, Print, "cold")),
-            ("Warden library, fast path (prepared zygote child)", () => Run(fastRunner, Print, "zygote")),
+            ("Warden library, fast path (prepared child of the standard zygote)", () => Run(fastRunner, Print, "zygote")),
+            ("same, scientific zygote only (StandardZygote off)", () => Run(scientificRunner, Print, "zygote")),
         };
         foreach (var v in variants) for (var i = 0; i < 3; i++) await v.Run();
         var samples = variants.Select(_ => new List<double>()).ToArray();
@@ -65,10 +71,14 @@ internal static class FastPathBench
         for (var i = 0; i < n; i++) b2b.Add(await Timing.TimeAsync(() => Run(fastRunner, Print, null), ok => { if (!ok) b2bFail++; }));
         latency.Add(Stats.Of("Warden library, fast path, back to back", b2b, b2bFail));
 
-        // 2. Throughput.
+        // 2. Throughput, with both zygotes (print(1) goes to the standard one) and, side by side
+        // in the same run, with the scientific zygote alone serving every run (as before the
+        // standard one existed: StandardZygote off, its 4 prepared children).
         var throughput = new List<string>();
-        foreach (var callers in new[] { 2, 8 })
+        foreach (var (callers, config, runner) in new[] { (2, "standard + scientific (default)", fastRunner), (2, "scientific only", scientificRunner),
+                                                           (8, "standard + scientific (default)", fastRunner), (8, "scientific only", scientificRunner) })
         {
+            await Task.Delay(500);
             var done = 0;
             var errors = 0;
             var paths = new Dictionary<string, int>();
@@ -78,7 +88,7 @@ internal static class FastPathBench
             {
                 while (sw.Elapsed < until)
                 {
-                    var r = await fastRunner.RunAsync(new RunRequest { Language = "python", Code = Print });
+                    var r = await runner.RunAsync(new RunRequest { Language = "python", Code = Print });
                     lock (paths)
                     {
                         if (r.Reason == RunReason.Exited && r.Stdout == "1\n") done++; else errors++;
@@ -88,8 +98,9 @@ internal static class FastPathBench
             }));
             var secs = sw.Elapsed.TotalSeconds;
             throughput.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {callers} | {done / secs:F0} | {done} | {errors} | {string.Join(", ", paths.Select(p => $"{p.Key}: {p.Value}"))} |"));
+                $"| {callers} | {config} | {done / secs:F0} | {done} | {errors} | {string.Join(", ", paths.Select(p => $"{p.Key}: {p.Value}"))} |"));
         }
+        scientificOnly.Dispose();
 
         // 3. numpy + matplotlib first cell.
         var plotFast = new List<double>();
@@ -133,8 +144,10 @@ internal static class FastPathBench
         // 4. Memory per prepared sandbox (private pages of its processes; shared pages belong to the zygote).
         await fast.WarmUpAsync();
         await Task.Delay(500);
-        var (prepared, privateKb, cgroupBytes) = fast.ZygotePool!.PreparedMemory();
+        var (prepared, privateKb, cgroupBytes) = fast.ZygotePool!.PreparedMemory(ZygoteKind.Standard);
+        var (preparedSci, privateKbSci, cgroupBytesSci) = fast.ZygotePool.PreparedMemory(ZygoteKind.Scientific);
         var zygoteMb = fast.ZygotePool.Scientific!.MemoryBytes / (1024.0 * 1024);
+        var standardMb = fast.ZygotePool.Standard!.MemoryBytes / (1024.0 * 1024);
         var load1 = File.ReadAllText("/proc/loadavg").Trim();
 
         var md = new StringBuilder();
@@ -142,7 +155,7 @@ internal static class FastPathBench
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average before / after: {load0} / {load1}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Machine.Describe()}");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Zygote start (imports numpy, pandas, matplotlib; prepares {fast.Options.FastPath.Prepared} children): {warmMs:F0} ms. Modules: {string.Join(", ", fast.ZygotePool.Scientific!.Modules)}. Huge-page arenas: {(fast.ZygotePool.Scientific!.HugeArenas ? "yes" : "no")}; {fast.ZygotePool.Scientific!.HugePageBytes >> 20} MiB collapsed into huge pages after the imports.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Zygotes' start (both at once: standard library; and numpy, pandas, matplotlib; prepares {fast.Options.FastPath.Prepared} + {fast.Options.FastPath.ScientificPrepared} children): {warmMs:F0} ms. Scientific zygote's modules: {string.Join(", ", fast.ZygotePool.Scientific!.Modules)}. Huge-page arenas: {(fast.ZygotePool.Scientific!.HugeArenas ? "yes" : "no")}; {fast.ZygotePool.Scientific!.HugePageBytes >> 20} MiB collapsed into huge pages after the imports.");
         md.AppendLine("- Every variant in one process; latency variants interleaved round-robin; wall time from call to result with stdout captured and the exit code known; the cold path and bubblewrap by hand answer once the sandbox's processes are gone, the fast path once its program has exited and everything left of its sandbox has been sent SIGKILL (the kernel's teardown and the cgroup's removal finish after the answer); every request after a 20 ms pause. bubblewrap by hand: Warden's exact bubblewrap arguments and seccomp program, python3 as the command, as an unprivileged uid (no helper, cgroup or rlimits).");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Docker: {OneShotBench.DockerStatus()}");
         md.AppendLine();
@@ -153,8 +166,8 @@ internal static class FastPathBench
         md.AppendLine();
         md.AppendLine("## Sustained throughput (fast path, 10 s each)");
         md.AppendLine();
-        md.AppendLine("| concurrent callers | executions/s | completed | errors | paths |");
-        md.AppendLine("|---|---|---|---|---|");
+        md.AppendLine("| concurrent callers | zygotes | executions/s | completed | errors | paths |");
+        md.AppendLine("|---|---|---|---|---|---|");
         foreach (var line in throughput) md.AppendLine(line);
         md.AppendLine();
         md.AppendLine("Target: ≥ 200 isolated executions per second on these 2 cores.");
@@ -171,8 +184,9 @@ internal static class FastPathBench
         md.AppendLine();
         md.AppendLine("## Memory");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Prepared sandboxes: {prepared}; private memory per prepared sandbox (Private_Clean + Private_Dirty of its processes — supervisor, pid 1, program — from smaps_rollup): **{(prepared == 0 ? 0 : privateKb / 1024.0 / prepared):F2} MB** (target ≤ 3 MB); charged to its own cgroup: {(prepared == 0 ? 0 : cgroupBytes / 1024.0 / 1024 / prepared):F2} MB.");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- The zygote's own sandbox (interpreter with numpy, pandas, matplotlib): {zygoteMb:F1} MB charged.");
+        static double Per(long total, int count, double unit) => count == 0 ? 0 : total / unit / count;
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Private memory per prepared sandbox (Private_Clean + Private_Dirty of its processes — pid 1 and program — from smaps_rollup; target ≤ 3 MB): standard zygote's children ({prepared}): **{Per(privateKb, prepared, 1024.0):F2} MB**, charged to their own cgroup {Per(cgroupBytes, prepared, 1 << 20):F2} MB; scientific zygote's children ({preparedSci}): **{Per(privateKbSci, preparedSci, 1024.0):F2} MB**, charged {Per(cgroupBytesSci, preparedSci, 1 << 20):F2} MB.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- The zygotes' own sandboxes: standard library {standardMb:F1} MB charged; scientific (numpy, pandas, matplotlib) {zygoteMb:F1} MB charged.");
         var text = md.ToString();
         Console.Write(text);
         Directory.CreateDirectory(outDir);
