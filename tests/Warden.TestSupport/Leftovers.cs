@@ -47,6 +47,26 @@ public static class Leftovers
     }
 
     /// <summary>
+    /// Processes in the cgroups of runs of <paramref name="backend"/>. Unlike the marker, this
+    /// finds fast-path runs too: a zygote child's <c>/proc/PID/environ</c> is the zygote's
+    /// original block (the run's variables live in its interpreter), so it carries no marker.
+    /// </summary>
+    public static List<int> RunProcesses(LinuxSandboxBackend backend)
+    {
+        var pids = new SortedSet<int>();
+        foreach (var dir in RunCgroupDirs(backend))
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(Path.Combine(dir, "cgroup.procs")))
+                    if (int.TryParse(line, out var pid)) pids.Add(pid);
+            }
+            catch (IOException) { } // removed meanwhile
+        }
+        return pids.ToList();
+    }
+
+    /// <summary>
     /// Asserts no process, cgroup or temporary file is left of runs of <paramref name="backend"/>.
     /// (The engine creates nothing per run on disk — inputs are memfds — so the runtime
     /// directory must hold only its content-addressed files.)

@@ -99,9 +99,10 @@ public sealed class RunEndpointTests(SharedServer server)
             string? line;
             while ((line = await reader.ReadLineAsync()) is not null && !line.Contains("up", StringComparison.Ordinal)) { }
             Assert.NotNull(line);
-            Assert.NotEmpty(Leftovers.ProcessesWithMarker(marker));
+            Assert.NotEmpty(Leftovers.RunProcesses(Host.Backend)); // on either path (cold or zygote)
         } // the client goes away here, mid-run
-        await Eventually.TrueAsync(() => Leftovers.ProcessesWithMarker(marker).Count == 0, TimeSpan.FromSeconds(10), "the run's processes outlived the client");
+        await Eventually.TrueAsync(() => Leftovers.ProcessesWithMarker(marker).Count == 0 && Leftovers.RunProcesses(Host.Backend).Count == 0,
+            TimeSpan.FromSeconds(10), "the run's processes outlived the client");
         await Eventually.TrueAsync(() => Sandboxes.OfRuns(Host.Backend) == 0, TimeSpan.FromSeconds(10), "the run's cgroup outlived the client");
         Leftovers.AssertNone(Host.Backend, marker);
         await Eventually.TrueAsync(() => Host.Store.QueryAudit(new Storage.AuditQuery { Limit = 20, Owner = "alice", Action = "runs.create" })
