@@ -131,7 +131,6 @@ internal sealed class PythonZygote : IAsyncDisposable
                 ["helper"] = "/.warden/helper",
                 ["core"] = "/workspace/warden-zygote.so",
                 ["preload"] = kind == ZygoteKind.Scientific ? "scientific" : "standard",
-                ["hugePages"] = Environment.GetEnvironmentVariable("WARDEN_AB_HUGE") != "0",
             };
             z.Send(hello, []);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -341,13 +341,13 @@ def main():
         if fd != null:
             os.dup2(null, fd, inheritable=False)
     scientific = config.get("preload") == "scientific"
-    huge = huge_page_arenas(core) if config.get("hugePages", True) else False
+    huge = huge_page_arenas(core)
     preload(scientific)
     warm_compiler()
     import gc
     gc.collect()
     gc.freeze()  # keep the preloaded heap out of the children's garbage collections (fewer COW faults)
-    collapsed = collapse_to_huge_pages(core if huge else None) if config.get("hugePages", True) else 0
+    collapsed = collapse_to_huge_pages(core if huge else None)
     control.send(json.dumps({"op": "ready", "pid": os.getpid(), "hugeArenas": huge, "hugeBytes": collapsed,
                              "modules": sorted(m for m in ("numpy", "pandas", "matplotlib") if m in sys.modules),
                              "stdlib": sorted(sys.stdlib_module_names)}).encode())
