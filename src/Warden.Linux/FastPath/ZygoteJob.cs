@@ -55,7 +55,11 @@ internal sealed class ZygoteJob
             got += n;
         }
         if (ready[0] != (byte)'R') throw new SandboxException("a zygote child sent an unexpected ready signal");
+        IdleBytes = Cgroup.CurrentMemory();
     }
+
+    /// <summary>What the child's cgroup was charged once it was prepared (it stays put while the child waits).</summary>
+    public long IdleBytes { get; private set; }
 
     /// <summary>What the zygote or its helper wrote to the job's stderr while preparing it (they report failures there).</summary>
     private unsafe string PreparationError()

@@ -316,7 +316,9 @@ internal sealed class ZygotePool : IAsyncDisposable
         }
     }
 
-    private long IdleMemoryBytes() => _shelves.Where(s => !s.Node).Sum(s => s.Jobs.Sum(j => j.Cgroup.CurrentMemory()));
+    // From each child's charge when it was prepared: reading every cgroup on every refill cost a
+    // dozen kernfs opens per run.
+    private long IdleMemoryBytes() => _shelves.Where(s => !s.Node).Sum(s => s.Jobs.Sum(j => j.IdleBytes));
 
     /// <summary>Takes every prepared child of <paramref name="z"/> (null: of any zygote) off the shelves.</summary>
     private IEnumerable<ZygoteJob> TakeAll(PythonZygote? z)
