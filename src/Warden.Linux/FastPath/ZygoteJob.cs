@@ -217,7 +217,9 @@ internal sealed class ZygoteJob
     public async Task DiscardAsync()
     {
         if (Interlocked.Exchange(ref _discarded, 1) != 0) return;
-        await Task.Run(() => Cgroup.KillAll(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        // After a run the job is usually gone already (the zygote reported its end): then there is
+        // nothing to kill and no reason to hand the (possibly waiting) kill loop to another thread.
+        if (Cgroup.Pids().Count > 0) await Task.Run(() => Cgroup.KillAll(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         foreach (var fd in new[] { JobWrite, OutRead, ErrRead, StatusRead, CollectRead })
             if (fd >= 0) Libc.close(fd);
         JobWrite = OutRead = ErrRead = StatusRead = CollectRead = -1;

@@ -301,12 +301,12 @@ def become_node():
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/workspace", "LANG": "C.UTF-8"}
     os.execve("/usr/bin/node", ["node", "-e", NODE_LOADER], env)
 
-def job(core):
+def job(after_fork, job_kind):
     # In the program (pid 2 of the job's namespaces, cgroups joined, rlimits, no capabilities,
     # no_new_privs, seccomp: all done by the native loop before it returned here).
-    ctypes.pythonapi.PyOS_AfterFork_Child()
+    after_fork()
     try:
-        if ctypes.c_int.in_dll(core, "warden_job_kind").value == 1:
+        if job_kind.value == 1:
             become_node()  # never returns
         # Children of one zygote share its memory image: give each its own random state.
         random.seed(os.urandom(32))
@@ -341,6 +341,10 @@ def main():
         if fd != null:
             os.dup2(null, fd, inheritable=False)
     scientific = config.get("preload") == "scientific"
+    # What a job calls through ctypes, looked up here once rather than (dlsym, new objects,
+    # copy-on-write) in every job.
+    after_fork = ctypes.pythonapi.PyOS_AfterFork_Child
+    job_kind = ctypes.c_int.in_dll(core, "warden_job_kind")
     huge = huge_page_arenas(core)
     preload(scientific)
     warm_compiler()
@@ -354,7 +358,7 @@ def main():
     core.warden_zygote_serve.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
     rc = core.warden_zygote_serve(control.fileno(), config["helper"].encode(), seccomp, len(seccomp))
     if rc == 1:
-        job(core)  # never returns
+        job(after_fork, job_kind)  # never returns
     if rc < 0:
         e = ctypes.get_errno()
         print(f"warden zygote: the native loop failed: {os.strerror(e)}", file=sys.stderr)
