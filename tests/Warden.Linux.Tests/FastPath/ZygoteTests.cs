@@ -115,6 +115,38 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
+    [Fact]
+    public async Task MixedLoad_BothZygotesAndNode_EveryRunIsServedAndNothingIsLeft()
+    {
+        // Four callers at once, each alternating a standard-library run, a scientific run and a
+        // JavaScript run: the two zygotes' shelves and the node shelf refill side by side.
+        var failures = new List<string>();
+        var markers = new List<string>();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async caller =>
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                var (language, code, expected) = ((caller + i) % 3) switch
+                {
+                    0 => ("python", $"print({caller * 100 + i})\n" + WhichZygote, $"{caller * 100 + i}\nstandard\n"),
+                    1 => ("python", $"import numpy\nprint(int(numpy.int64({caller * 100 + i})))\n" + WhichZygote, $"{caller * 100 + i}\nscientific\n"),
+                    _ => ("javascript", $"console.log({caller * 100 + i})", $"{caller * 100 + i}\n"),
+                };
+                var (r, marker) = await engine.RunAsync(language, code);
+                lock (failures)
+                {
+                    markers.Add(marker);
+                    if (r.Stdout != expected || r.Reason != RunReason.Exited) failures.Add($"{language} {r.Path} {r.Reason}: {r.Stdout} {r.Stderr}");
+                }
+            }
+        }));
+        Assert.Empty(failures);
+        Assert.True(engine.Backend.ZygotePool!.AllAlive);
+        Leftovers.AssertNone(engine.Backend);
+        Assert.Empty(Leftovers.RunProcesses(engine.Backend));
+        foreach (var m in markers) Assert.Empty(Leftovers.ProcessesWithMarker(m));
+    }
+
     [Theory]
     [MemberData(nameof(Zygotes))]
     public async Task Executions_DoNotShareMemoryOrRandomState(string zygote)
