@@ -130,7 +130,7 @@ internal static class CgroupFs
             var errno = Marshal.GetLastPInvokeError();
             if (errno == Libc.ENOENT) return true;
             if (errno is Libc.EACCES or Libc.EPERM) return false;
-            Thread.Sleep(i < 10 ? 1 : 10); // EBUSY: tasks still leaving
+            if (i + 1 < attempts) Thread.Sleep(i < 10 ? 1 : 10); // EBUSY: tasks still leaving
         }
         return !Directory.Exists(dir);
     }

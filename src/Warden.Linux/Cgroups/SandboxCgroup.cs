@@ -86,11 +86,11 @@ internal sealed class SandboxCgroup
 
     private static readonly int Self = Environment.ProcessId;
 
-    /// <summary>Removes every directory; false when one could not be removed.</summary>
-    public bool TryRemove()
+    /// <summary>Removes every directory (each rmdir retried while the kernel still counts leaving tasks, up to <paramref name="attempts"/> times); false when one could not be removed.</summary>
+    public bool TryRemove(int attempts = 50)
     {
         var ok = true;
-        foreach (var d in Dirs) ok &= CgroupFs.TryRemoveDir(d);
+        foreach (var d in Dirs) ok &= CgroupFs.TryRemoveDir(d, attempts);
         return ok;
     }
 }

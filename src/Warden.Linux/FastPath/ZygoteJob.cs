@@ -217,14 +217,17 @@ internal sealed class ZygoteJob
     public async Task DiscardAsync()
     {
         if (Interlocked.Exchange(ref _discarded, 1) != 0) return;
-        // After a run the job is usually gone already (the zygote reported its end): then there is
-        // nothing to kill and no reason to hand the (possibly waiting) kill loop to another thread.
-        if (Cgroup.Pids().Count > 0) await Task.Run(() => Cgroup.KillAll(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        // After a run the job is usually gone already (the zygote reported its end): one rmdir per
+        // hierarchy removes the cgroup (the kernel refuses while a process is inside), with nothing
+        // to list or kill and no hop to another thread. Otherwise (a prepared child discarded, a
+        // wedged zygote): kill everything inside, then remove.
+        var removed = Cgroup.TryRemove(attempts: 1);
+        if (!removed) await Task.Run(() => Cgroup.KillAll(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         foreach (var fd in new[] { JobWrite, OutRead, ErrRead, StatusRead, CollectRead })
             if (fd >= 0) Libc.close(fd);
         JobWrite = OutRead = ErrRead = StatusRead = CollectRead = -1;
         if (_collect is not null) await _collect.DisposeAsync().ConfigureAwait(false);
-        for (var i = 0; i < 100 && !Cgroup.TryRemove(); i++)
+        for (var i = 0; i < 100 && !removed && !(removed = Cgroup.TryRemove()); i++)
         {
             Cgroup.KillAll(TimeSpan.FromSeconds(1));
             await Task.Delay(20).ConfigureAwait(false);
