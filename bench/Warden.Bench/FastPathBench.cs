@@ -30,7 +30,7 @@ internal static class FastPathBench
         var warmMs = warmWatch.Elapsed.TotalMilliseconds;
         // The same fast path with the standard zygote off: the scientific zygote serves every run
         // (as before the standard one existed, with its 4 prepared children), side by side.
-        var scientificOnly = new LinuxSandboxBackend(new EngineOptions { FastPath = new ZygoteOptions { StandardZygote = false, ScientificPrepared = 4 } });
+        using var scientificOnly = new LinuxSandboxBackend(new EngineOptions { FastPath = new ZygoteOptions { StandardZygote = false, ScientificPrepared = 4 } });
         var scientificRunner = WardenEngine.CreateRunner(scientificOnly);
         if (!await scientificOnly.WarmUpAsync()) throw new InvalidOperationException("the scientific zygote did not start: " + scientificOnly.ZygotePool?.LastStartError);
         var load0 = File.ReadAllText("/proc/loadavg").Trim();
@@ -100,7 +100,7 @@ internal static class FastPathBench
             throughput.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| {callers} | {config} | {done / secs:F0} | {done} | {errors} | {string.Join(", ", paths.Select(p => $"{p.Key}: {p.Value}"))} |"));
         }
-        scientificOnly.Dispose();
+        scientificOnly.Dispose(); // its zygote's memory is not held through the rest of the run
 
         // 3. numpy + matplotlib first cell.
         var plotFast = new List<double>();

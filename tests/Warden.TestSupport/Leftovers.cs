@@ -55,14 +55,7 @@ public static class Leftovers
     {
         var pids = new SortedSet<int>();
         foreach (var dir in RunCgroupDirs(backend))
-        {
-            try
-            {
-                foreach (var line in File.ReadLines(Path.Combine(dir, "cgroup.procs")))
-                    if (int.TryParse(line, out var pid)) pids.Add(pid);
-            }
-            catch (IOException) { } // removed meanwhile
-        }
+            pids.UnionWith(Warden.Linux.Cgroups.CgroupFs.ReadPids(Path.Combine(dir, "cgroup.procs"))); // empty once removed
         return pids.ToList();
     }
 

@@ -227,7 +227,8 @@ internal sealed class ZygoteJob
             if (fd >= 0) Libc.close(fd);
         JobWrite = OutRead = ErrRead = StatusRead = CollectRead = -1;
         if (_collect is not null) await _collect.DisposeAsync().ConfigureAwait(false);
-        for (var i = 0; i < 100 && !removed && !(removed = Cgroup.TryRemove()); i++)
+        if (removed) return;
+        for (var i = 0; i < 100 && !Cgroup.TryRemove(); i++)
         {
             Cgroup.KillAll(TimeSpan.FromSeconds(1));
             await Task.Delay(20).ConfigureAwait(false);

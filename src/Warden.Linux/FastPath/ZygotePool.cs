@@ -24,14 +24,13 @@ internal sealed class ZygotePool : IAsyncDisposable
     private readonly LinuxSandboxBackend.Ready _ready;
     private readonly ZygoteOptions _options;
     private readonly Limits _defaultLimits;
-    private readonly Slot _scientific;
-    private readonly Slot? _standard;
     // Python children prepared for the default limits (one shelf per zygote), and JavaScript
     // sandboxes (children that exec'd node ahead of requests) for the limits of the JavaScript runs seen.
     private readonly Shelf _scientificPython;
     private readonly Shelf? _standardPython;
     private readonly Shelf _node;
     private readonly Shelf[] _shelves;
+    private readonly Slot[] _slots;
     private readonly ConcurrentDictionary<PythonZygote, int> _inFlight = new();
     private volatile bool _disposed;
 
@@ -64,38 +63,34 @@ internal sealed class ZygotePool : IAsyncDisposable
         _ready = ready;
         _options = options;
         _defaultLimits = defaultLimits;
-        _scientific = new Slot(ZygoteKind.Scientific);
-        _scientificPython = new Shelf(_scientific, node: false, options.ScientificPrepared, defaultLimits);
+        // Each zygote kind's slot belongs to its Python shelf.
+        _scientificPython = new Shelf(new Slot(ZygoteKind.Scientific), node: false, options.ScientificPrepared, defaultLimits);
         if (options.StandardZygote)
-        {
-            _standard = new Slot(ZygoteKind.Standard);
-            _standardPython = new Shelf(_standard, node: false, options.Prepared, defaultLimits);
-        }
+            _standardPython = new Shelf(new Slot(ZygoteKind.Standard), node: false, options.Prepared, defaultLimits);
         // node replaces the child's image at once: the smaller zygote forks it more cheaply.
-        _node = new Shelf(_standard ?? _scientific, node: true, options.NodePrepared, null);
+        _node = new Shelf((_standardPython ?? _scientificPython).Slot, node: true, options.NodePrepared, null);
         _shelves = _standardPython is null ? [_scientificPython, _node] : [_standardPython, _scientificPython, _node];
+        _slots = _standardPython is null ? [_scientificPython.Slot] : [_standardPython.Slot, _scientificPython.Slot];
     }
 
-    private IEnumerable<Slot> Slots => _standard is null ? [_scientific] : [_standard, _scientific];
-
     /// <summary>The live scientific zygote (numpy, pandas, matplotlib), if any (tests kill it to prove the pool heals).</summary>
-    public PythonZygote? Scientific => _scientific.Current;
+    public PythonZygote? Scientific => _scientificPython.Slot.Current;
 
     /// <summary>The live standard-library zygote, if any (null when <see cref="ZygoteOptions.StandardZygote"/> is off).</summary>
-    public PythonZygote? Standard => _standard?.Current;
+    public PythonZygote? Standard => _standardPython?.Slot.Current;
 
     /// <summary>The live zygote of <paramref name="kind"/>, if any.</summary>
     public PythonZygote? Zygote(ZygoteKind kind) => kind == ZygoteKind.Scientific ? Scientific : Standard;
 
     /// <summary>Whether a zygote of every kind this pool keeps is alive.</summary>
-    public bool AllAlive => Slots.All(s => s.Current is { Alive: true });
+    public bool AllAlive => _slots.All(s => s.Current is { Alive: true });
 
     /// <summary>Names of the cgroups of the live zygotes and of the prepared children.</summary>
     public HashSet<string> LongLivedCgroups()
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var shelf in _shelves) foreach (var j in shelf.Jobs) foreach (var d in j.Cgroup.Dirs) names.Add(Path.GetFileName(d));
-        foreach (var z in Slots.Select(s => s.Current).Concat(_inFlight.Keys))
+        foreach (var z in _slots.Select(s => s.Current).Concat(_inFlight.Keys))
             if (z is not null) foreach (var d in z.Sandbox.CgroupDirs) names.Add(Path.GetFileName(d));
         return names;
     }
@@ -128,10 +123,10 @@ internal sealed class ZygotePool : IAsyncDisposable
     }
 
     /// <summary>Why the last zygote failed to start, if one did.</summary>
-    public string? LastStartError => Slots.Select(s => s.LastStartError).LastOrDefault(e => e is not null);
+    public string? LastStartError => _slots.Select(s => s.LastStartError).LastOrDefault(e => e is not null);
 
     /// <summary>Whether children are being prepared or torn down, or a zygote is starting.</summary>
-    public bool Busy => Preparing || Slots.Any(s => s.Starting is not null) || Volatile.Read(ref _discarding) > 0;
+    public bool Busy => Preparing || _slots.Any(s => s.Starting is not null) || Volatile.Read(ref _discarding) > 0;
 
     private bool Preparing => _shelves.Any(s => Volatile.Read(ref s.Preparing) > 0);
 
@@ -167,7 +162,7 @@ internal sealed class ZygotePool : IAsyncDisposable
     /// <summary>Starts the zygotes (if needed) and waits until they and their prepared children are ready.</summary>
     public async Task<bool> WarmUpAsync(CancellationToken ct)
     {
-        var zygotes = await Task.WhenAll(Slots.Select(s => EnsureZygoteAsync(s, wait: true, ct))).ConfigureAwait(false);
+        var zygotes = await Task.WhenAll(_slots.Select(s => EnsureZygoteAsync(s, wait: true, ct))).ConfigureAwait(false);
         if (zygotes.Any(z => z is null)) return false;
         var python = _shelves.Where(s => !s.Node).ToList();
         foreach (var shelf in python) Refill(shelf, shelf.Slot.Current!);
@@ -203,13 +198,13 @@ internal sealed class ZygotePool : IAsyncDisposable
             // serves every Python run (it has the standard library too).
             zygote = null;
             shelf = _scientificPython;
-            if (_standard is not null && _standardPython is not null)
+            if (_standardPython is not null)
             {
-                var standard = await EnsureZygoteAsync(_standard, wait: false, ct).ConfigureAwait(false);
+                var standard = await EnsureZygoteAsync(_standardPython.Slot, wait: false, ct).ConfigureAwait(false);
                 if (standard is not null && PythonImports.OnlyStandardLibrary(spec, standard.StandardLibrary))
                     (zygote, shelf) = (standard, _standardPython);
             }
-            zygote ??= await EnsureZygoteAsync(_scientific, wait: false, ct).ConfigureAwait(false);
+            zygote ??= await EnsureZygoteAsync(_scientificPython.Slot, wait: false, ct).ConfigureAwait(false);
         }
         if (zygote is null)
         {
@@ -433,7 +428,7 @@ internal sealed class ZygotePool : IAsyncDisposable
         foreach (var j in TakeAll(null)) await j.DiscardAsync().ConfigureAwait(false);
         // Runs answered already; their sandboxes' teardown may still be finishing.
         while (Volatile.Read(ref _discarding) > 0 && Environment.TickCount64 < deadline) await Task.Delay(5).ConfigureAwait(false);
-        foreach (var slot in Slots)
+        foreach (var slot in _slots)
         {
             Task<PythonZygote?>? starting;
             PythonZygote? current;
