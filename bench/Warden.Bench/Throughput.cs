@@ -33,7 +33,7 @@ internal static class Throughput
         var warden0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
         var zygote0 = ZygoteCpuMs();
         double jobsCpu = 0;
-        foreach (var z in zygotes) Console.WriteLine($"{z.Kind} zygote: huge-page arenas {z.HugeArenas}, {z.HugePageBytes >> 20} MiB collapsed");
+        foreach (var z in zygotes) Console.WriteLine($"{z.Kind} zygote: huge-page arenas {z.HugeArenas}, {z.HugePageBytes >> 20} MiB collapsed, fork hooks detached {z.ForkHooksDetached}, stdio prepared {z.StdioPrepared}");
         Console.WriteLine("ready"); // a profiler may start now
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, callers).Select(async _ =>

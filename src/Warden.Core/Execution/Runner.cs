@@ -95,7 +95,7 @@ public sealed class Runner : ISandboxRunner
         _backend.EnsureAvailable();
 
         var files = BuildFiles(request, lang, out var entry);
-        var env = BuildEnv(lang, request.Env);
+        var env = EnvironmentFor(lang, request.Env);
         var subst = new Dictionary<string, string>
         {
             ["{source}"] = entry,
@@ -226,7 +226,8 @@ public sealed class Runner : ISandboxRunner
         return files;
     }
 
-    private static Dictionary<string, string> BuildEnv(LanguageDefinition lang, IReadOnlyDictionary<string, string>? requested)
+    /// <summary>The environment a run of <paramref name="lang"/> gets: Warden's base, the language's, then the request's.</summary>
+    public static Dictionary<string, string> EnvironmentFor(LanguageDefinition lang, IReadOnlyDictionary<string, string>? requested)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal)
         {

@@ -4,6 +4,8 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Warden.Execution;
+using Warden.Languages;
 using Warden.Linux.Cgroups;
 using Warden.Linux.Isolation;
 using Warden.Linux.Native;
@@ -70,6 +72,16 @@ internal sealed class PythonZygote : IAsyncDisposable
     /// <summary>Bytes of the zygote's memory it turned into huge pages after its imports.</summary>
     public long HugePageBytes { get; private set; }
 
+    /// <summary>
+    /// Whether the at-fork hooks that have nothing to do after the zygote's fork (threading's,
+    /// logging's, lock re-initialisations, random's) are skipped in its jobs (zygote.py,
+    /// <c>detach_fork_hooks</c>); false when the zygote could not prove it single-threaded.
+    /// </summary>
+    public bool ForkHooksDetached { get; private set; }
+
+    /// <summary>Whether its jobs' <c>sys.stdout</c> and <c>sys.stderr</c> (and stdin, for jobs without stdin) are made once in the zygote (zygote.py, <c>prepare_stdio</c>).</summary>
+    public bool StdioPrepared { get; private set; }
+
     /// <summary>Private memory of the zygote's whole sandbox (it holds the prepared children too).</summary>
     public long MemoryBytes => _sandbox.MemoryBytes;
 
@@ -131,6 +143,7 @@ internal sealed class PythonZygote : IAsyncDisposable
                 ["helper"] = "/.warden/helper",
                 ["core"] = "/workspace/warden-zygote.so",
                 ["preload"] = kind == ZygoteKind.Scientific ? "scientific" : "standard",
+                ["jobEnv"] = new JsonObject(DefaultJobEnvironment.Value.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value)))),
             };
             z.Send(hello, []);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -141,6 +154,8 @@ internal sealed class PythonZygote : IAsyncDisposable
             z.Modules = first["modules"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [];
             z.HugeArenas = first["hugeArenas"]?.GetValue<bool>() ?? false;
             z.HugePageBytes = first["hugeBytes"]?.GetValue<long>() ?? 0;
+            z.ForkHooksDetached = first["forkHooksDetached"]?.GetValue<bool>() ?? false;
+            z.StdioPrepared = first["stdioPrepared"]?.GetValue<bool>() ?? false;
             z.StandardLibrary = first["stdlib"]?.AsArray().Select(n => n!.GetValue<string>()).ToHashSet(StringComparer.Ordinal) ?? [];
             if (DebugLog.Events) DebugLog.Write($"zygote started: cgroup {string.Join(",", sandbox.CgroupDirs)}");
             return z;
@@ -153,6 +168,14 @@ internal sealed class PythonZygote : IAsyncDisposable
             throw new SandboxException($"The {kind.ToString().ToLowerInvariant()} Python zygote did not start: {(outcome.Stderr.Length > 0 ? outcome.Stderr.Trim() : ex.Message)} (exit {outcome.ExitCode}, signal {outcome.Signal}, oom {outcome.OomKilled}, pids {outcome.PidsLimitHit}, timeout {outcome.TimedOut}, started {outcome.Started}, {outcome.Diagnostic})", ex);
         }
     }
+
+    /// <summary>
+    /// What a Python run's environment is unless the request adds to it (the built-in Python
+    /// definition's): the zygote takes it on after its imports, so that such a job has nothing to
+    /// change (any other environment is applied in the job, as before).
+    /// </summary>
+    private static readonly Lazy<Dictionary<string, string>> DefaultJobEnvironment = new(() =>
+        LanguageRegistry.BuiltIn().FirstOrDefault(d => d.FastPath == "python") is { } python ? Runner.EnvironmentFor(python, null) : []);
 
     private static readonly Lazy<byte[]> ZygoteSource = new(() =>
     {

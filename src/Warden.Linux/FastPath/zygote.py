@@ -20,7 +20,8 @@ import os, sys
 
 JOB_FD, COLLECT_FD = 3, 4  # in a job, as the native loop arranged them
 
-import ctypes, json, socket, struct, io, traceback, fnmatch, stat, base64, builtins, random, importlib
+import ctypes, json, socket, io, traceback, fnmatch, stat, base64, binascii, builtins, random, importlib
+import _random, atexit
 
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -112,6 +113,50 @@ def preload(scientific):
 def warm_compiler():
     compile("x = 1\nprint(x)\n", "<warm>", "exec")  # the first compile() in a fresh fork costs ~2 ms
 
+def detach_fork_hooks():
+    # PyOS_AfterFork_Child (which every job calls first) runs the hooks modules registered with
+    # os.register_at_fork: threading's and logging's re-create locks another thread might have
+    # held at the fork, concurrent.futures' re-initialises a lock its own "before" hook took, and
+    # random's reseeds. None of that has anything to do here — the native loop forks on the main
+    # thread, inside a ctypes call, with no other Python thread alive and no Python lock held
+    # (a raw fork runs no "before" hook) — yet running them touched ~175 pages of our heap per job,
+    # each then copied on write (a third of a print(1)'s faults). So they are taken out of the
+    # interpreter's list here (found as the one list referring to threading's hook, before
+    # gc.freeze hides it from get_referrers) and put back in the job right after
+    # PyOS_AfterFork_Child, so that a fork the user's program makes runs all of them as usual.
+    # random is reseeded by the job itself. A hook we do not know stays in the list and runs.
+    # Returns (the list, its full contents), or None when it cannot be done safely.
+    import threading, gc
+    if threading.active_count() != 1 or len(sys._current_frames()) != 1:
+        return None
+    lists = [o for o in gc.get_referrers(threading._after_fork) if type(o) is list]
+    if len(lists) != 1:
+        return None
+    hooks = lists[0]
+    logging = sys.modules.get("logging")
+    def needless(h):
+        if h is threading._after_fork or (logging is not None and h is getattr(logging, "_after_at_fork_child_reinit_locks", None)):
+            return True
+        owner = getattr(h, "__self__", None)
+        if owner is random._inst and getattr(h, "__name__", "") == "seed":
+            return True
+        # a lock's own _at_fork_reinit (no thread can hold it at our fork)
+        return getattr(h, "__name__", "") == "_at_fork_reinit" and type(owner).__name__ in ("lock", "RLock")
+    full = list(hooks)
+    hooks[:] = [h for h in full if not needless(h)]
+    return hooks, full
+
+def reseed():
+    # Children of one zygote share its memory image: give each its own random state (the C
+    # generator's seed from os.urandom; what random.seed() does, without its Python wrapper).
+    _random.Random.seed(random._inst)
+    random._inst.gauss_next = None
+    if "numpy" in sys.modules:
+        try:
+            sys.modules["numpy"].random.seed(int.from_bytes(os.urandom(4), "little"))
+        except Exception:
+            pass
+
 def read_exact(fd, n):
     out = bytearray()
     while len(out) < n:
@@ -187,30 +232,60 @@ def collect(col_fd, patterns, budget, max_files=256):
     finally:
         os.close(ws)
 
+def stdio():
+    # A job's sys.stdin, stdout and stderr: as `python3 -u` (unbuffered, text written through).
+    return (io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8"),
+            io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True),
+            io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True))
+
+def prepare_stdio():
+    # The three wrappers made once here rather than in every job (their codecs, encoders and
+    # decoders touched ~40 pages per job). A wrapper holds no data until used and knows of its
+    # descriptor only what it asked at creation (seekable? readable? the position), so they are
+    # made only when our descriptors are of the kinds a job's are: stdin an unread memfd (our
+    # own stdin, a pipe nobody writes to, is replaced by one), stdout and stderr pipes. Nothing
+    # writes to or reads from them here.
+    try:
+        mfd = os.memfd_create("stdin")
+        os.dup2(mfd, 0)
+        os.close(mfd)
+        if not (stat.S_ISFIFO(os.fstat(1).st_mode) and stat.S_ISFIFO(os.fstat(2).st_mode)):
+            return None
+    except OSError:
+        return None
+    global INTERPRETER_STDIO
+    INTERPRETER_STDIO = (sys.__stdin__, sys.__stdout__, sys.__stderr__)  # a job replaces them: never freed
+    return stdio()
+
+INTERPRETER_STDIO = None
+
 def run_job(job, col_fd):
     os.chdir("/workspace")
     for f in job.get("files", []):
         path = "/workspace/" + f["path"]
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if "/" in f["path"]:  # (makedirs of /workspace itself would raise and catch EEXIST)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o755 if f.get("exec") else 0o644)
         try:
-            write_all(fd, base64.b64decode(f["b64"]))
+            write_all(fd, binascii.a2b_base64(f["b64"]))
         finally:
             os.close(fd)
-    stdin = base64.b64decode(job.get("stdin", ""))
-    mfd = os.memfd_create("stdin")
-    write_all(mfd, stdin)
-    os.lseek(mfd, 0, 0)
+    stdin = job.get("stdin")
+    mfd = os.memfd_create("stdin")  # (empty or not: as on the cold path)
+    if stdin:
+        write_all(mfd, binascii.a2b_base64(stdin))
+        os.lseek(mfd, 0, 0)
     os.dup2(mfd, 0)
     os.close(mfd)
-    os.environ.clear()
-    os.environ.update(job.get("env", {}))
+    env = job.get("env", {})
+    if env != JOB_ENV:  # (a plain dict comparison; os.environ's own methods touch far more)
+        os.environ.clear()
+        os.environ.update(env)
     entry = job["entry"]
     sys.argv = [entry] + list(job.get("args", []))
     sys.path[0] = "/workspace"
-    sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
-    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True)
-    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True)
+    sys.stdin, sys.stdout, sys.stderr = JOB_STDIO or stdio()
+    sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
     write_all(col_fd, b"S\n")
     rc = 0
     try:
@@ -236,8 +311,13 @@ def run_job(job, col_fd):
         traceback.print_exception(type(e), e, tb)
         rc = 1
     try:
-        import threading, atexit
-        threading._shutdown()
+        # As the interpreter's own exit: join non-daemon threads and run threading's exit
+        # callbacks, then atexit's. (threading's part is skipped when there is nothing to join
+        # or call — _shutdown_locks always holds the main thread's own lock — it would only
+        # touch pages before our _exit.)
+        threading = sys.modules.get("threading")
+        if threading is not None and (len(threading._shutdown_locks) > 1 or threading._threading_atexits):
+            threading._shutdown()
         atexit._run_exitfuncs()
     except BaseException:
         pass
@@ -301,26 +381,36 @@ def become_node():
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/workspace", "LANG": "C.UTF-8"}
     os.execve("/usr/bin/node", ["node", "-e", NODE_LOADER], env)
 
-def job(after_fork, job_kind):
+JOB_ENV = {}
+SCAN_JSON = None
+JOB_STDIO = None
+
+def job(job_kind, fork_hooks):
     # In the program (pid 2 of the job's namespaces, cgroups joined, rlimits, no capabilities,
-    # no_new_privs, seccomp: all done by the native loop before it returned here).
-    after_fork()
+    # no_new_privs, seccomp, PyOS_AfterFork_Child: all done by the native loop before it
+    # returned here).
     try:
+        if fork_hooks is not None:
+            fork_hooks[0][:] = fork_hooks[1]  # the user's own forks run every hook (detach_fork_hooks)
         if job_kind.value == 1:
             become_node()  # never returns
-        # Children of one zygote share its memory image: give each its own random state.
-        random.seed(os.urandom(32))
-        if "numpy" in sys.modules:
-            try:
-                sys.modules["numpy"].random.seed(int.from_bytes(os.urandom(4), "little"))
-            except Exception:
-                pass
-        write_all(COLLECT_FD, b"R\n")
-        n = struct.unpack("<I", read_exact(JOB_FD, 4))[0]
+        reseed()
+        os.write(COLLECT_FD, b"R\n")  # (a blocking pipe takes two bytes at once)
+        head = os.read(JOB_FD, 4)
+        if len(head) < 4:
+            head += read_exact(JOB_FD, 4 - len(head))
+        n = int.from_bytes(head, "little")
         if n > (64 << 20):
             os._exit(125)
-        spec = json.loads(read_exact(JOB_FD, n))
+        payload = os.read(JOB_FD, n)
+        if len(payload) < n:
+            payload += read_exact(JOB_FD, n - len(payload))
         os.close(JOB_FD)
+        # json's C scanner straight away (json.loads' Python layers and regexes touch more pages).
+        text = payload.decode("utf-8")
+        spec, end = SCAN_JSON(text, 0)
+        if type(spec) is not dict or end != len(text):
+            os._exit(125)
     except BaseException:
         try:
             os.write(2, ("warden zygote: preparing a sandbox failed: " + traceback.format_exc()).encode())
@@ -341,24 +431,34 @@ def main():
         if fd != null:
             os.dup2(null, fd, inheritable=False)
     scientific = config.get("preload") == "scientific"
-    # What a job calls through ctypes, looked up here once rather than (dlsym, new objects,
+    # What a job reads through ctypes, looked up here once rather than (dlsym, new objects,
     # copy-on-write) in every job.
-    after_fork = ctypes.pythonapi.PyOS_AfterFork_Child
     job_kind = ctypes.c_int.in_dll(core, "warden_job_kind")
     huge = huge_page_arenas(core)
     preload(scientific)
     warm_compiler()
+    # The environment every job gets unless it asks for more (Warden's default for Python): the
+    # zygote takes it on now (its own variables were for its start and imports), and a job whose
+    # environment is that one changes nothing.
+    global JOB_ENV, SCAN_JSON, JOB_STDIO
+    os.environ.clear()
+    os.environ.update(config.get("jobEnv", {}))
+    JOB_ENV = dict(os.environ)
+    SCAN_JSON = json.decoder.JSONDecoder().scan_once
+    JOB_STDIO = prepare_stdio()
+    fork_hooks = detach_fork_hooks()
     import gc
     gc.collect()
     gc.freeze()  # keep the preloaded heap out of the children's garbage collections (fewer COW faults)
     collapsed = collapse_to_huge_pages(core if huge else None)
     control.send(json.dumps({"op": "ready", "pid": os.getpid(), "hugeArenas": huge, "hugeBytes": collapsed,
+                             "forkHooksDetached": fork_hooks is not None, "stdioPrepared": JOB_STDIO is not None,
                              "modules": sorted(m for m in ("numpy", "pandas", "matplotlib") if m in sys.modules),
                              "stdlib": sorted(sys.stdlib_module_names)}).encode())
     core.warden_zygote_serve.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
     rc = core.warden_zygote_serve(control.fileno(), config["helper"].encode(), seccomp, len(seccomp))
     if rc == 1:
-        job(after_fork, job_kind)  # never returns
+        job(job_kind, fork_hooks)  # never returns
     if rc < 0:
         e = ctypes.get_errno()
         print(f"warden zygote: the native loop failed: {os.strerror(e)}", file=sys.stderr)

@@ -24,6 +24,7 @@
  *    closed, every capability dropped, no_new_privs, seccomp.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -132,6 +133,8 @@ struct running { pid_t pid; int pidfd; int init_pidfd; int status_fd; char repor
 /* In a job: what the program becomes (0: Python runs the job in the zygote's image; 1: it execs
  * node with Warden's loader, ahead of the request). */
 int warden_job_kind;
+
+static void (*after_fork_child)(void);
 static struct pending pending[MAX_PENDING];
 static struct running running[MAX_RUNNING];
 
@@ -269,6 +272,9 @@ static int namespaces_ready(struct pending *p)
     pid_t pid = fork();
     if (pid == 0) {
         become_job(p, nsfds);
+        /* The interpreter's own after-fork work (its locks, thread states, the hooks left in
+         * its list: zygote.py's detach_fork_hooks), here rather than through ctypes in Python. */
+        after_fork_child();
         return 1;
     }
     if (setns(home_pidns, CLONE_NEWPID) < 0) result = -1;
@@ -394,10 +400,13 @@ static void on_control(int control, int *stop)
 /*
  * The zygote's loop. Returns 0 when Warden says "exit" or closes the control socket, -1 when
  * the zygote cannot go on (errno), and 1 in a job: the program, ready for its code, with the job
- * pipe on fd 3 and the collect pipe on fd 4 (the caller must call PyOS_AfterFork_Child first).
+ * pipe on fd 3 and the collect pipe on fd 4, PyOS_AfterFork_Child already called.
  */
 int warden_zygote_serve(int control, const char *helper_path, const unsigned char *bpf, unsigned int bpf_len)
 {
+    /* We are loaded into the interpreter (ctypes.PyDLL), which exports its C API. */
+    after_fork_child = (void (*)(void))dlsym(RTLD_DEFAULT, "PyOS_AfterFork_Child");
+    if (after_fork_child == NULL) { errno = ENOSYS; return -1; }
     helper = helper_path;
     filter.len = (unsigned short)(bpf_len / sizeof(struct sock_filter));
     filter.filter = (struct sock_filter *)bpf;

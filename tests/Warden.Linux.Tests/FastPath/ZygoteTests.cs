@@ -74,6 +74,102 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
         Assert.True(zygote.HugeArenas, "the zygote's object arenas should come from its huge-page region");
         Assert.Contains("numpy", zygote.Modules);
         Assert.Empty(engine.Backend.ZygotePool!.Standard!.Modules);
+        // The per-job savings are in place on this host (the tests below check that they change
+        // nothing a program can tell).
+        foreach (var z in new[] { zygote, engine.Backend.ZygotePool!.Standard! })
+        {
+            Assert.True(z.ForkHooksDetached, $"{z.Kind}: the at-fork hooks with nothing to do should be skipped in jobs");
+            Assert.True(z.StdioPrepared, $"{z.Kind}: the jobs' stdio wrappers should be made in the zygote");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Zygotes))]
+    public async Task Program_ForkingItself_ItsChildRunsEveryAtForkHook(string zygote)
+    {
+        // The zygote skips the at-fork hooks that have nothing to do after its own fork, and puts
+        // them back for the program: a fork the program makes reseeds random (without it, parent
+        // and child would draw the same numbers) and resets threading in the child.
+        var code = For(zygote, """
+            import os, random, threading, logging
+            logging.getLogger('x').warning('parent logs')
+            r, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                t = threading.Thread(target=lambda: None)
+                t.start(); t.join()
+                logging.getLogger('x').warning('child logs')
+                os.write(w, f"{random.random()!r} {threading.main_thread().ident == threading.get_ident()} {threading.active_count()}".encode())
+                os._exit(0)
+            os.close(w)
+            child = os.read(r, 200).decode().split()
+            os.waitpid(pid, 0)
+            print(child[0] != repr(random.random()), child[1], child[2])
+            """) + "\n" + WhichZygote;
+        var (r, marker) = await engine.RunAsync("python", code);
+        Assert.Equal("True True 1\n" + zygote + "\n", r.Stdout);
+        Assert.Equal("parent logs\nchild logs\n", r.Stderr);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Theory]
+    [MemberData(nameof(Zygotes))]
+    public async Task Program_AtExit_JoinsItsThreadsThenRunsAtexitAsPythonWould(string zygote)
+    {
+        var code = For(zygote, """
+            import atexit, threading, time
+            atexit.register(lambda: print('atexit'))
+            def late():
+                time.sleep(0.3)
+                print('thread done')
+            threading.Thread(target=late).start()
+            print('main done')
+            """);
+        var (r, marker) = await engine.RunAsync("python", code);
+        Assert.Equal("main done\nthread done\natexit\n", r.Stdout);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Theory]
+    [MemberData(nameof(Zygotes))]
+    public async Task Program_Stdio_IsUnbufferedAndEachRunReadsItsOwnStdin(string zygote)
+    {
+        // stdin, stdout and stderr are made once in the zygote: they must hold nothing of one run
+        // in the next, and behave as `python3 -u`'s (text written through, in order with os.write).
+        var code = For(zygote, """
+            import os, sys
+            print(sys.stdin is sys.__stdin__, sys.stdout is sys.__stdout__, sys.stderr is sys.__stderr__, sys.stdin.seekable())
+            first = sys.stdin.readline()
+            sys.stdout.write('a')
+            os.write(1, b'b')
+            sys.stdout.write('c\n')
+            print(repr(first), repr(sys.stdin.read()))
+            """);
+        var (a, _) = await engine.RunAsync("python", code, stdin: "one\ntwo\n");
+        var (b, _) = await engine.RunAsync("python", code);
+        var (c, marker) = await engine.RunAsync("python", code, stdin: "three");
+        Assert.Equal("True True True True\nabc\n'one\\n' 'two\\n'\n", a.Stdout);
+        Assert.Equal("True True True True\nabc\n'' ''\n", b.Stdout);
+        Assert.Equal("True True True True\nabc\n'three' ''\n", c.Stdout);
+        Leftovers.AssertNone(engine.Backend, marker);
+    }
+
+    [Fact]
+    public async Task Program_Environment_IsWardensDefaultOrExactlyWhatTheRequestAdds()
+    {
+        // The zygote takes on the default environment so that a run with it changes nothing; a run
+        // asking for more gets exactly that. Either way the C environment (what a child process
+        // inherits) matches os.environ, and nothing of the zygote's own start-up variables is left.
+        const string code = "import os, subprocess\nc = dict(l.split('=', 1) for l in subprocess.run(['/usr/bin/env'], capture_output=True, text=True).stdout.splitlines())\nprint(sorted(os.environ.items()) == sorted(c.items()), sorted(os.environ))";
+        var python = engine.Runner.Languages.Find("python")!;
+        var plain = await engine.Runner.RunAsync(new RunRequest { Language = "python", Code = code });
+        Assert.Equal("zygote", plain.Path);
+        Assert.Equal($"True [{string.Join(", ", Runner.EnvironmentFor(python, null).Keys.Order(StringComparer.Ordinal).Select(k => $"'{k}'"))}]\n", plain.Stdout);
+        var (more, marker) = await engine.RunAsync("python", code, env: new Dictionary<string, string> { ["EXTRA"] = "1", ["HOME"] = "/tmp" });
+        var expected = Runner.EnvironmentFor(python, new Dictionary<string, string> { ["EXTRA"] = "1", ["HOME"] = "/tmp", [Leftovers.MarkerVariable] = marker });
+        Assert.Equal($"True [{string.Join(", ", expected.Keys.Order(StringComparer.Ordinal).Select(k => $"'{k}'"))}]\n", more.Stdout);
+        Assert.DoesNotContain("GLIBC_TUNABLES", plain.Stdout + more.Stdout);
+        Leftovers.AssertNone(engine.Backend, marker);
     }
 
     /// <summary>A first line that sends the run to the scientific zygote (it names numpy), or nothing (standard).</summary>
