@@ -253,8 +253,6 @@ def prepare_stdio():
             return None
     except OSError:
         return None
-    global INTERPRETER_STDIO
-    INTERPRETER_STDIO = (sys.__stdin__, sys.__stdout__, sys.__stderr__)  # a job replaces them: never freed
     return stdio()
 
 INTERPRETER_STDIO = None
@@ -440,7 +438,10 @@ def main():
     # The environment every job gets unless it asks for more (Warden's default for Python): the
     # zygote takes it on now (its own variables were for its start and imports), and a job whose
     # environment is that one changes nothing.
-    global JOB_ENV, SCAN_JSON, JOB_STDIO
+    global JOB_ENV, SCAN_JSON, JOB_STDIO, INTERPRETER_STDIO
+    # A job replaces sys.__stdin__ and co.: the interpreter's own objects must never be freed
+    # there (freeing one would close the descriptor under it, which is then the job's).
+    INTERPRETER_STDIO = (sys.__stdin__, sys.__stdout__, sys.__stderr__)
     os.environ.clear()
     os.environ.update(config.get("jobEnv", {}))
     JOB_ENV = dict(os.environ)
