@@ -79,7 +79,7 @@ internal sealed class PythonZygote : IAsyncDisposable
     /// </summary>
     public bool ForkHooksDetached { get; private set; }
 
-    /// <summary>Whether its jobs' <c>sys.stdout</c> and <c>sys.stderr</c> (and stdin, for jobs without stdin) are made once in the zygote (zygote.py, <c>prepare_stdio</c>).</summary>
+    /// <summary>Whether its jobs' <c>sys.stdin</c>, <c>sys.stdout</c> and <c>sys.stderr</c> are made once in the zygote (zygote.py, <c>prepare_stdio</c>).</summary>
     public bool StdioPrepared { get; private set; }
 
     /// <summary>Private memory of the zygote's whole sandbox (it holds the prepared children too).</summary>

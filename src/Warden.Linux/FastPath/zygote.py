@@ -158,7 +158,12 @@ def reseed():
             pass
 
 def read_exact(fd, n):
-    out = bytearray()
+    first = os.read(fd, n)  # (usually all of it: no buffer to build, fewer pages touched)
+    if len(first) == n:
+        return first
+    if not first:
+        raise EOFError("job channel closed")
+    out = bytearray(first)
     while len(out) < n:
         chunk = os.read(fd, n - len(out))
         if not chunk:
@@ -254,8 +259,6 @@ def prepare_stdio():
     except OSError:
         return None
     return stdio()
-
-INTERPRETER_STDIO = None
 
 def run_job(job, col_fd):
     os.chdir("/workspace")
@@ -379,9 +382,14 @@ def become_node():
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/workspace", "LANG": "C.UTF-8"}
     os.execve("/usr/bin/node", ["node", "-e", NODE_LOADER], env)
 
+# Made in the zygote (main) for every job: Warden's default environment, json's scanner, the
+# stdio wrappers (or None), and the interpreter's own stdio objects, which a job replaces as
+# sys.__stdin__ and co. and which must never be freed there (freeing one would close the
+# descriptor under it, by then the job's).
 JOB_ENV = {}
 SCAN_JSON = None
 JOB_STDIO = None
+INTERPRETER_STDIO = None
 
 def job(job_kind, fork_hooks):
     # In the program (pid 2 of the job's namespaces, cgroups joined, rlimits, no capabilities,
@@ -394,15 +402,10 @@ def job(job_kind, fork_hooks):
             become_node()  # never returns
         reseed()
         os.write(COLLECT_FD, b"R\n")  # (a blocking pipe takes two bytes at once)
-        head = os.read(JOB_FD, 4)
-        if len(head) < 4:
-            head += read_exact(JOB_FD, 4 - len(head))
-        n = int.from_bytes(head, "little")
+        n = int.from_bytes(read_exact(JOB_FD, 4), "little")
         if n > (64 << 20):
             os._exit(125)
-        payload = os.read(JOB_FD, n)
-        if len(payload) < n:
-            payload += read_exact(JOB_FD, n - len(payload))
+        payload = read_exact(JOB_FD, n)
         os.close(JOB_FD)
         # json's C scanner straight away (json.loads' Python layers and regexes touch more pages).
         text = payload.decode("utf-8")
@@ -435,13 +438,11 @@ def main():
     huge = huge_page_arenas(core)
     preload(scientific)
     warm_compiler()
+    global JOB_ENV, SCAN_JSON, JOB_STDIO, INTERPRETER_STDIO
+    INTERPRETER_STDIO = (sys.__stdin__, sys.__stdout__, sys.__stderr__)
     # The environment every job gets unless it asks for more (Warden's default for Python): the
     # zygote takes it on now (its own variables were for its start and imports), and a job whose
     # environment is that one changes nothing.
-    global JOB_ENV, SCAN_JSON, JOB_STDIO, INTERPRETER_STDIO
-    # A job replaces sys.__stdin__ and co.: the interpreter's own objects must never be freed
-    # there (freeing one would close the descriptor under it, which is then the job's).
-    INTERPRETER_STDIO = (sys.__stdin__, sys.__stdout__, sys.__stderr__)
     os.environ.clear()
     os.environ.update(config.get("jobEnv", {}))
     JOB_ENV = dict(os.environ)

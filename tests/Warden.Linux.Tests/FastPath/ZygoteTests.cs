@@ -124,9 +124,9 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
                 print('thread done')
             threading.Thread(target=late).start()
             print('main done')
-            """);
+            """) + "\n" + WhichZygote;
         var (r, marker) = await engine.RunAsync("python", code);
-        Assert.Equal("main done\nthread done\natexit\n", r.Stdout);
+        Assert.Equal("main done\n" + zygote + "\nthread done\natexit\n", r.Stdout);
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
@@ -144,13 +144,13 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
             os.write(1, b'b')
             sys.stdout.write('c\n')
             print(repr(first), repr(sys.stdin.read()))
-            """);
+            """) + "\n" + WhichZygote;
         var (a, _) = await engine.RunAsync("python", code, stdin: "one\ntwo\n");
         var (b, _) = await engine.RunAsync("python", code);
         var (c, marker) = await engine.RunAsync("python", code, stdin: "three");
-        Assert.Equal("True True True True\nabc\n'one\\n' 'two\\n'\n", a.Stdout);
-        Assert.Equal("True True True True\nabc\n'' ''\n", b.Stdout);
-        Assert.Equal("True True True True\nabc\n'three' ''\n", c.Stdout);
+        Assert.Equal("True True True True\nabc\n'one\\n' 'two\\n'\n" + zygote + "\n", a.Stdout);
+        Assert.Equal("True True True True\nabc\n'' ''\n" + zygote + "\n", b.Stdout);
+        Assert.Equal("True True True True\nabc\n'three' ''\n" + zygote + "\n", c.Stdout);
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
@@ -162,12 +162,14 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
         // inherits) matches os.environ, and nothing of the zygote's own start-up variables is left.
         const string code = "import os, subprocess\nc = dict(l.split('=', 1) for l in subprocess.run(['/usr/bin/env'], capture_output=True, text=True).stdout.splitlines())\nprint(sorted(os.environ.items()) == sorted(c.items()), sorted(os.environ))";
         var python = engine.Runner.Languages.Find("python")!;
+        // What the program prints for Warden's environment for a request's variables: True, then the names as Python sorts them.
+        string Printed(IReadOnlyDictionary<string, string>? requested) =>
+            $"True [{string.Join(", ", Runner.EnvironmentFor(python, requested).Keys.Order(StringComparer.Ordinal).Select(k => $"'{k}'"))}]\n";
         var plain = await engine.Runner.RunAsync(new RunRequest { Language = "python", Code = code });
         Assert.Equal("zygote", plain.Path);
-        Assert.Equal($"True [{string.Join(", ", Runner.EnvironmentFor(python, null).Keys.Order(StringComparer.Ordinal).Select(k => $"'{k}'"))}]\n", plain.Stdout);
+        Assert.Equal(Printed(null), plain.Stdout);
         var (more, marker) = await engine.RunAsync("python", code, env: new Dictionary<string, string> { ["EXTRA"] = "1", ["HOME"] = "/tmp" });
-        var expected = Runner.EnvironmentFor(python, new Dictionary<string, string> { ["EXTRA"] = "1", ["HOME"] = "/tmp", [Leftovers.MarkerVariable] = marker });
-        Assert.Equal($"True [{string.Join(", ", expected.Keys.Order(StringComparer.Ordinal).Select(k => $"'{k}'"))}]\n", more.Stdout);
+        Assert.Equal(Printed(new Dictionary<string, string> { ["EXTRA"] = "1", ["HOME"] = "/tmp", [Leftovers.MarkerVariable] = marker }), more.Stdout);
         Assert.DoesNotContain("GLIBC_TUNABLES", plain.Stdout + more.Stdout);
         Leftovers.AssertNone(engine.Backend, marker);
     }
