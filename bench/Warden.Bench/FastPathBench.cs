@@ -33,6 +33,7 @@ internal static class FastPathBench
         using var scientificOnly = new LinuxSandboxBackend(new EngineOptions { FastPath = new ZygoteOptions { StandardZygote = false, ScientificPrepared = 4 } });
         var scientificRunner = WardenEngine.CreateRunner(scientificOnly);
         if (!await scientificOnly.WarmUpAsync()) throw new InvalidOperationException("the scientific zygote did not start: " + scientificOnly.ZygotePool?.LastStartError);
+        var (docker, noDocker) = Docker.Probe();
         var load0 = File.ReadAllText("/proc/loadavg").Trim();
 
         async Task<bool> Run(Runner r, string code, string? path)
@@ -50,6 +51,7 @@ internal static class FastPathBench
             ("Warden library, fast path (prepared child of the standard zygote)", () => Run(fastRunner, Print, "zygote")),
             ("same, scientific zygote only (StandardZygote off)", () => Run(scientificRunner, Print, "zygote")),
         };
+        if (docker is not null) variants.Add(("docker run (fresh container, same python3)", () => docker.RunPython(Print)));
         foreach (var v in variants) for (var i = 0; i < 3; i++) await v.Run();
         var samples = variants.Select(_ => new List<double>()).ToArray();
         var failures = new int[variants.Count];
@@ -108,7 +110,8 @@ internal static class FastPathBench
         var plotFast = new List<double>();
         var plotCold = new List<double>();
         var plotWarm = new List<double>();
-        int pf = 0, pc = 0, pw = 0;
+        var plotDocker = new List<double>();
+        int pf = 0, pc = 0, pw = 0, pd = 0;
         using var warmCell = WarmCell.Start();
         for (var i = 0; i < Math.Max(20, n / 10); i++)
         {
@@ -119,6 +122,9 @@ internal static class FastPathBench
             plotFast.Add(await Timing.TimeAsync(() => Run(fastRunner, Plot, "zygote"), ok => { if (!ok) pf++; }));
             await Task.Delay(20);
             if (warmCell.Time() is { } ms) plotWarm.Add(ms); else pw++;
+            if (docker is null) continue;
+            await Task.Delay(20);
+            plotDocker.Add(await Timing.TimeAsync(() => docker.RunPython(Plot), ok => { if (!ok) pd++; }));
         }
         var plot = new List<Stats>
         {
@@ -126,6 +132,7 @@ internal static class FastPathBench
             Stats.Of("fast path: zygote child (already imported)", plotFast, pf),
             Stats.Of("reference, no isolation: the same plot + savefig again inside one bare python3 that already drew a figure (matplotlib's own work; timed in that process)", plotWarm, pw),
         };
+        if (docker is not null) plot.Add(Stats.Of("docker run: fresh container, python3 imports numpy + matplotlib", plotDocker, pd));
 
         // 3b. JavaScript: cold versus a prepared node sandbox. Node takes ~60 ms to start, so a
         // prepared one is refilled well after a 20 ms pause: each fast request waits (bounded)
@@ -168,7 +175,7 @@ internal static class FastPathBench
         md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Machine.Describe()}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Zygotes' start (both at once: standard library; and numpy, pandas, matplotlib; prepares {fast.Options.FastPath.Prepared} + {fast.Options.FastPath.ScientificPrepared} children): {warmMs:F0} ms. Scientific zygote's modules: {string.Join(", ", fast.ZygotePool.Scientific!.Modules)}. Huge-page arenas: {(fast.ZygotePool.Scientific!.HugeArenas ? "yes" : "no")}; {fast.ZygotePool.Scientific!.HugePageBytes >> 20} MiB collapsed into huge pages after the imports.");
         md.AppendLine("- Every variant in one process; latency variants interleaved round-robin; wall time from call to result with stdout captured and the exit code known; the cold path and bubblewrap by hand answer once the sandbox's processes are gone, the fast path once its program has exited and everything left of its sandbox has been sent SIGKILL (the kernel's teardown and the cgroup's removal finish after the answer); every request after a 20 ms pause. bubblewrap by hand: Warden's exact bubblewrap arguments and seccomp program, python3 as the command, as an unprivileged uid (no helper, cgroup or rlimits).");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Docker: {OneShotBench.DockerStatus()}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Docker: {Docker.Describe(docker, noDocker)}");
         md.AppendLine();
         md.AppendLine("## `print(1)` latency");
         md.AppendLine();
@@ -186,7 +193,7 @@ internal static class FastPathBench
         md.AppendLine("## First cell: `import numpy, matplotlib.pyplot; plt.plot([1,2]); plt.savefig(...)`");
         md.AppendLine();
         md.AppendLine(Machine.Table(plot, plot[0]));
-        md.AppendLine(CultureInfo.InvariantCulture, $"Speed-up at p50: **{plot[0].P50 / plot[1].P50:F1}x** (target ≥ 10x). The fast path's cell against matplotlib's own work in a warm, unisolated interpreter: {plot[1].P50 / plot[2].P50:F2}x (the cold run's ratio to that bound: {plot[0].P50 / plot[2].P50:F1}x).");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Speed-up at p50: **{plot[0].P50 / plot[1].P50:F1}x** (target ≥ 10x). The fast path's cell against matplotlib's own work in a warm, unisolated interpreter: {plot[1].P50 / plot[2].P50:F2}x (the cold run's ratio to that bound: {plot[0].P50 / plot[2].P50:F1}x){(plot.Count > 3 ? string.Create(CultureInfo.InvariantCulture, $". Against `docker run`: {plot[3].P50 / plot[1].P50:F1}x") : "")}.");
         md.AppendLine();
         md.AppendLine("## JavaScript: `console.log(1)`");
         md.AppendLine();

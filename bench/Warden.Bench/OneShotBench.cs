@@ -37,6 +37,7 @@ internal static class OneShotBench
             "--clearenv", "--", "/usr/bin/python3", "-c", Code,
         ];
         var cli = Path.Combine(Repo.Root, "warden");
+        var (docker, noDocker) = Docker.Probe();
 
         var variants = new List<(string Name, Func<Task<bool>> Run, int Every)>
         {
@@ -55,6 +56,7 @@ internal static class OneShotBench
                 return r.Reason == RunReason.Exited && r.Stdout == "1\n";
             }, 1),
         };
+        if (docker is not null) variants.Add(("docker run (fresh container, same python3)", () => docker.RunPython(Code), 1));
 
         // Warm up every variant (page cache, JIT, the CLI's build).
         foreach (var v in variants)
@@ -71,7 +73,6 @@ internal static class OneShotBench
                 samples[k].Add(await Timing.TimeAsync(variants[k].Run, ok => { if (!ok) failures[kk]++; }));
             }
         var stats = variants.Select((v, k) => Stats.Of(v.Name, samples[k], failures[k])).ToList();
-        var docker = DockerStatus();
 
         var md = new StringBuilder();
         md.AppendLine("# One-shot execution: `print(1)` in Python, one fresh sandbox per run");
@@ -80,7 +81,7 @@ internal static class OneShotBench
         md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Machine.Describe()}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Method: all variants in one process, interleaved round-robin, {n} rounds (the CLI every 4th round), after 3 warm-up runs each; wall time from spawn/call to reaped exit with stdout captured. Total {started.Elapsed.TotalSeconds:F0} s.");
         md.AppendLine("- bubblewrap by hand runs as an unprivileged uid through `setpriv` (as Warden's sandboxes do); \"Warden's flags\" is the exact bubblewrap argument vector the engine builds (every namespace, read-only binds, synthesized /etc, sized tmpfs, seccomp program) with python3 as the command: no helper, no cgroup, no rlimits.");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Docker: {docker}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Docker: {Docker.Describe(docker, noDocker)}");
         md.AppendLine();
         md.AppendLine(Machine.Table(stats, stats[0], stats[2]));
         var lib = stats[3];
@@ -117,7 +118,7 @@ internal static class OneShotBench
     /// <summary>Bare /usr/bin/python3 -c CODE, as the baseline of every table.</summary>
     public static Task<bool> SpawnPython(string code) => Spawn("/usr/bin/python3", ["python3", "-c", code], null);
 
-    private static async Task<bool> Spawn(string path, string[] argv, byte[]? seccomp)
+    internal static async Task<bool> Spawn(string path, string[] argv, byte[]? seccomp)
     {
         var (r, w) = Libc.Pipe();
         var nul = Libc.open("/dev/null", Libc.O_RDWR | Libc.O_CLOEXEC, 0);
@@ -148,22 +149,5 @@ internal static class OneShotBench
         var status = await Spawner.WaitAsync(pid);
         var text = await output;
         return status == 0 && text == "1\n";
-    }
-
-    public static string DockerStatus()
-    {
-        try
-        {
-            using var p = Process.Start(new ProcessStartInfo("docker", "info --format {{.ServerVersion}}") { RedirectStandardOutput = true, RedirectStandardError = true });
-            if (p is null) return "no docker client";
-            p.WaitForExit(10_000);
-            return p.ExitCode == 0
-                ? "a Docker engine is running but not measured here (see MEASUREMENTS.md: ~320 ms per `docker run`)"
-                : "no Docker engine is running on this machine, so `docker run` was not measured (MEASUREMENTS.md has ~320 ms p50 from an earlier hand-started engine)";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "no docker client installed";
-        }
     }
 }

@@ -45,7 +45,7 @@ internal static class Throughput
                 var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
                 lock (paths)
                 {
-                    if (codeFile is not null && done == 0) Console.Write(r.Stdout + r.Stderr);
+                    if (codeFile is not null && (done == 0 || Environment.GetEnvironmentVariable("WARDEN_BENCH_PRINT_ALL") == "1")) Console.Write(r.Stdout + r.Stderr);
                     if (r.Reason == RunReason.Exited && (codeFile is not null || r.Stdout == "1\n")) done++; else { errors++; if (errors < 5) Console.WriteLine($"{r.Reason} {r.Diagnostic} {r.Stderr}"); }
                     paths[r.Path] = paths.GetValueOrDefault(r.Path) + 1;
                     latencies.Add(ms);
