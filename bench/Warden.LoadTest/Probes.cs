@@ -40,9 +40,25 @@ internal static class Cgroups
 {
     private static readonly string[] Roots = ["/sys/fs/cgroup/pids/warden", "/sys/fs/cgroup/warden"];
 
-    /// <summary>Sandbox cgroups (<c>s*</c>) under the server's parent: live sandboxes.</summary>
-    public static int Sandboxes(int serverPid) =>
-        Instances(serverPid).Sum(inst => Directory.GetDirectories(inst, "s*").Length);
+    /// <summary>
+    /// Sandbox cgroups (<c>s*</c>) under the server's parent: live ones (a process inside: the
+    /// zygotes, prepared children, kernels, runs) and empty ones. An empty one is a cgroup made
+    /// ahead for the next sandbox of its shape (Cgroups/CgroupReserve.cs keeps at most
+    /// <see cref="MaxReserved"/>), or one a sandbox failed to remove.
+    /// </summary>
+    public static (int Live, int Empty) Sandboxes(int serverPid)
+    {
+        int live = 0, empty = 0;
+        foreach (var d in Instances(serverPid).SelectMany(inst => Directory.GetDirectories(inst, "s*")))
+        {
+            var procs = Path.Combine(d, "cgroup.procs");
+            if (File.Exists(procs) && File.ReadAllText(procs).Trim().Length > 0) live++; else empty++;
+        }
+        return (live, empty);
+    }
+
+    /// <summary>Empty cgroups the engine keeps made ahead at most (one per shape, four shapes).</summary>
+    public const int MaxReserved = 4;
 
     /// <summary>The server's parent cgroups (one per hierarchy); none once it has exited.</summary>
     public static int Parents(int serverPid) => Instances(serverPid).Count();

@@ -7,7 +7,7 @@ namespace Warden.LoadTest;
 internal static class Report
 {
     /// <summary>One round of the load: its requests, and the server's memory and live sandboxes after it.</summary>
-    public sealed record Round(Results Results, TimeSpan Elapsed, long RssAfterKb, long RssIdleKb, int SandboxesIdle);
+    public sealed record Round(Results Results, TimeSpan Elapsed, long RssAfterKb, long RssIdleKb, (int Live, int Empty) SandboxesIdle);
 
     public sealed record Input
     {
@@ -17,7 +17,7 @@ internal static class Report
         public int WarmupRequests { get; init; }
         public long RssBeforeKb { get; init; }
         public int CgroupsAfterExit { get; init; }
-        public int BaselineSandboxes { get; init; }
+        public (int Live, int Empty) BaselineSandboxes { get; init; }
         public string LoadBefore { get; init; } = "";
         public string LoadAfter { get; init; } = "";
         public int LeftoverProcesses { get; init; }
@@ -37,7 +37,7 @@ internal static class Report
         sb.AppendLine();
         sb.AppendLine(ic, $"Machine: {Machine()}; load average before: {i.LoadBefore}, after: {i.LoadAfter} (other work on the machine shares its 2 vCPU)");
         sb.AppendLine();
-        sb.AppendLine(ic, $"`dotnet run -c Release --project bench/Warden.LoadTest -- --clients {i.Clients} --seconds {i.Seconds} --rounds {i.Rounds.Count}`: `./warden serve` in its own process with the default configuration but each user key's rate raised to {ServerProcess.RequestsPerMinute} requests/min (the default 120 would make this a test of the rate limiter; concurrent-run and live-session quotas stay at their defaults, 4 each), {i.Clients} clients on loopback TCP, one user key each, each sending its next request when the last is answered, for {i.Seconds} s, {i.Rounds.Count} identical rounds 10 s apart. Each client opens a Python session, then sends in turn 5 in 10 synchronous Python runs (`print(sum(range(1000)))`), 2 in 10 bash runs, 1 in 10 streamed (NDJSON) Python runs and 2 in 10 cells in its session (the same code), and deletes its session at the end of the round. Every run is a fresh cold sandbox; cells run in the session's kernel.");
+        sb.AppendLine(ic, $"`dotnet run -c Release --project bench/Warden.LoadTest -- --clients {i.Clients} --seconds {i.Seconds} --rounds {i.Rounds.Count}`: `./warden serve` in its own process with the default configuration but each user key's rate raised to {ServerProcess.RequestsPerMinute} requests/min (the default 120 would make this a test of the rate limiter; concurrent-run and live-session quotas stay at their defaults, 4 each), {i.Clients} clients on loopback TCP, one user key each, each sending its next request when the last is answered, for {i.Seconds} s, {i.Rounds.Count} identical rounds 10 s apart. Each client opens a Python session, then sends in turn 5 in 10 synchronous Python runs (`print(sum(range(1000)))`), 2 in 10 bash runs, 1 in 10 streamed (NDJSON) Python runs and 2 in 10 cells in its session (the same code), and deletes its session at the end of the round. Every run is a fresh sandbox, never reused (Python runs: a prepared child of the zygote; bash runs: the cold path); cells run in the session's kernel.");
         sb.AppendLine();
         sb.AppendLine("| round | kind | requests | ok | p50 ms | p95 ms | p99 ms | max ms |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|");
@@ -53,7 +53,7 @@ internal static class Report
         sb.AppendLine();
         var statuses = string.Join(", ", all.GroupBy(s => s.Status).OrderBy(g => g.Key).Select(g => $"{(g.Key == 0 ? "connection error" : g.Key.ToString(ic))}: {g.Count()}"));
         foreach (var (r, n) in i.Rounds.Select((r, n) => (r, n + 1)))
-            sb.AppendLine(ic, $"- round {n}: **{r.Results.Count / r.Elapsed.TotalSeconds:F1} requests/s** ({r.Results.Count} in {r.Elapsed.TotalSeconds:F1} s); server RSS {r.RssAfterKb / 1024.0:F0} MiB at its end, {r.RssIdleKb / 1024.0:F0} MiB after 10 s idle; sandbox cgroups when idle: {r.SandboxesIdle} (after warm-up: {i.BaselineSandboxes}, the fast path's zygote and prepared children)");
+            sb.AppendLine(ic, $"- round {n}: **{r.Results.Count / r.Elapsed.TotalSeconds:F1} requests/s** ({r.Results.Count} in {r.Elapsed.TotalSeconds:F1} s); server RSS {r.RssAfterKb / 1024.0:F0} MiB at its end, {r.RssIdleKb / 1024.0:F0} MiB after 10 s idle; sandbox cgroups when idle: {r.SandboxesIdle.Live} live (after warm-up: {i.BaselineSandboxes.Live}, the fast path's zygotes and prepared children) and {r.SandboxesIdle.Empty} empty, made ahead for the next sandbox of a shape (after warm-up: {i.BaselineSandboxes.Empty}; at most {Cgroups.MaxReserved})");
         sb.AppendLine(ic, $"- server RSS after warm-up (20 runs): {i.RssBeforeKb / 1024.0:F0} MiB");
         sb.AppendLine(ic, $"- statuses: {statuses}; **5xx: {all.Count(s => s.Status >= 500)}**, wrong or failed answers: {all.Count(s => !s.Ok)}");
         sb.AppendLine(ic, $"- audit: **{i.AuditRecords} records for {total + i.WarmupRequests} requests** (warm-up included; {i.AuditRunRecords} `runs.create`); lost: {total + i.WarmupRequests - i.AuditRecords}");
