@@ -11,6 +11,8 @@ internal static class Throughput
     public static async Task RunAsync(int callers, double seconds, string? codeFile = null)
     {
         var code = codeFile is null ? "print(1)" : File.ReadAllText(codeFile);
+        // With a code file: the first run's output, or every run's with WARDEN_BENCH_PRINT_ALL=1.
+        var printAll = Environment.GetEnvironmentVariable("WARDEN_BENCH_PRINT_ALL") == "1";
         // WARDEN_BENCH_STANDARD=0: every run on the scientific zygote (the A/B of the standard one).
         var standard = Environment.GetEnvironmentVariable("WARDEN_BENCH_STANDARD") != "0";
         using var fast = new LinuxSandboxBackend(new EngineOptions { FastPath = new Warden.Linux.FastPath.ZygoteOptions { StandardZygote = standard } });
@@ -45,7 +47,7 @@ internal static class Throughput
                 var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
                 lock (paths)
                 {
-                    if (codeFile is not null && (done == 0 || Environment.GetEnvironmentVariable("WARDEN_BENCH_PRINT_ALL") == "1")) Console.Write(r.Stdout + r.Stderr);
+                    if (codeFile is not null && (done == 0 || printAll)) Console.Write(r.Stdout + r.Stderr);
                     if (r.Reason == RunReason.Exited && (codeFile is not null || r.Stdout == "1\n")) done++; else { errors++; if (errors < 5) Console.WriteLine($"{r.Reason} {r.Diagnostic} {r.Stderr}"); }
                     paths[r.Path] = paths.GetValueOrDefault(r.Path) + 1;
                     latencies.Add(ms);

@@ -43,8 +43,8 @@ internal static class Cgroups
     /// <summary>
     /// Sandbox cgroups (<c>s*</c>) under the server's parent: live ones (a process inside: the
     /// zygotes, prepared children, kernels, runs) and empty ones. An empty one is a cgroup made
-    /// ahead for the next sandbox of its shape (Cgroups/CgroupReserve.cs keeps at most
-    /// <see cref="MaxReserved"/>), or one a sandbox failed to remove.
+    /// ahead for the next sandbox of its shape (the engine keeps at most
+    /// <see cref="Warden.Linux.Cgroups.CgroupReserve.MaxShapes"/>), or one a sandbox failed to remove.
     /// </summary>
     public static (int Live, int Empty) Sandboxes(int serverPid)
     {
@@ -56,9 +56,6 @@ internal static class Cgroups
         }
         return (live, empty);
     }
-
-    /// <summary>Empty cgroups the engine keeps made ahead at most (one per shape, four shapes).</summary>
-    public const int MaxReserved = 4;
 
     /// <summary>The server's parent cgroups (one per hierarchy); none once it has exited.</summary>
     public static int Parents(int serverPid) => Instances(serverPid).Count();

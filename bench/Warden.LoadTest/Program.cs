@@ -92,7 +92,7 @@ try
     var file = Path.Combine(outDir, $"server-load-{DateTime.UtcNow:yyyy-MM-dd}.md");
     await File.WriteAllTextAsync(file, report);
     Console.Error.WriteLine("load: wrote " + file);
-    return results.ServerErrors == 0 && audit.Total == results.Count + 20 && results.All.All(r => r.Ok) && rounds.All(r => r.SandboxesIdle.Live <= baselineSandboxes.Live && r.SandboxesIdle.Empty <= Cgroups.MaxReserved) && leftoverProcesses.Count == 0 && leftoverCgroups == 0 ? 0 : 1;
+    return results.ServerErrors == 0 && audit.Total == results.Count + 20 && results.All.All(r => r.Ok) && rounds.All(r => r.SandboxesIdle.Live <= baselineSandboxes.Live && r.SandboxesIdle.Empty <= Warden.Linux.Cgroups.CgroupReserve.MaxShapes) && leftoverProcesses.Count == 0 && leftoverCgroups == 0 ? 0 : 1;
 }
 finally
 {

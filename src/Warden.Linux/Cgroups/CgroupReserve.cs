@@ -11,7 +11,8 @@ namespace Warden.Linux.Cgroups;
 /// </summary>
 internal sealed class CgroupReserve : ICgroupDriver, IDisposable
 {
-    private const int MaxShapes = 4;
+    /// <summary>Shapes kept made ahead at most (one empty cgroup each).</summary>
+    internal const int MaxShapes = 4;
     private readonly ICgroupDriver _inner;
     private readonly Func<string> _names;
     private readonly object _gate = new();
