@@ -923,15 +923,29 @@ sys.modules["warden_kernel"] = _kernel_api
 _loop = None
 
 
+def _user_stack(traceback, stack):
+    # The frames before the cell's are the kernel's (and ast's, compiling the cell); after it, the
+    # kernel's own frames can still appear: its SIGINT handler raising KeyboardInterrupt, its stream
+    # writer raising a deferred one, display() calling a _repr_ method. Only the kernel's go.
+    frames = list(stack)
+    i = 0
+    while i < len(frames) and frames[i].filename in (KERNEL_FILE, ast.__file__):
+        i += 1
+    return traceback.StackSummary.from_list([f for f in frames[i:] if f.filename != KERNEL_FILE])
+
+
 def _format_error(e):
     import traceback
-    tb = e.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename in (KERNEL_FILE, ast.__file__):
-        tb = tb.tb_next
-    if isinstance(e, SyntaxError) and tb is None:
-        lines = traceback.format_exception_only(type(e), e)
-    else:
-        lines = traceback.format_exception(type(e), e, tb)
+    te = traceback.TracebackException(type(e), e, e.__traceback__)
+    seen, todo = set(), [te]
+    while todo:  # the exception, its causes and contexts, and the members of exception groups
+        t = todo.pop()
+        if t is None or id(t) in seen:
+            continue
+        seen.add(id(t))
+        t.stack = _user_stack(traceback, t.stack)
+        todo += [t.__cause__, t.__context__] + list(getattr(t, "exceptions", None) or [])
+    lines = list(te.format())
     try:
         evalue = str(e)
     except Exception:

@@ -49,6 +49,26 @@ public sealed class SessionManager : ISessionManager
     public SessionManagerOptions Options => _options;
 
     /// <inheritdoc />
+    public event EventHandler<SessionEndedEventArgs>? SessionEnded;
+
+    private void OnSessionEnded(Session session)
+    {
+        if (SessionEnded is not { } handlers) return;
+        var args = new SessionEndedEventArgs(session.Snapshot());
+        foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<SessionEndedEventArgs>>())
+        {
+            try
+            {
+                handler(this, args);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A listener's failure must not change how the session ended, nor stop the others.
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<SessionInfo> CreateAsync(SessionCreateRequest request, string owner, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -76,7 +96,7 @@ public sealed class SessionManager : ISessionManager
             if (_sessions.Values.Count(s => s.IsLive) >= _options.MaxSessions) throw new SessionLimitException(_options.MaxSessions);
             string id;
             do id = SessionIds.New(); while (_sessions.ContainsKey(id));
-            session = new Session(id, owner, language, limits, env, idle, lifetime, _backend, _programs, _options);
+            session = new Session(id, owner, language, limits, env, idle, lifetime, _backend, _programs, _options, OnSessionEnded);
             _sessions[id] = session;
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
@@ -90,6 +110,7 @@ public sealed class SessionManager : ISessionManager
             _sessions.TryRemove(session.Id, out _);
             throw;
         }
+        session.Publish();
         return session.Snapshot();
     }
 

@@ -51,6 +51,8 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 return (409, se.Code, se.Message, null, null);
             case Sessions.SessionLimitException sl:
                 return (429, ErrorCodes.TooManySessions, "This server has as many live sessions as it may; retry later.", null, TimeSpan.FromSeconds(5));
+            case Sessions.SessionInitException si:
+                return (409, si.Code, SystemEndpoints.WithoutHostPaths(si.Message), null, null);
             case Sessions.SessionStartException ss when ss.InnerException is null:
                 return (400, ss.Code, SystemEndpoints.WithoutHostPaths(ss.Message), "initCode", null);
             case Sessions.SessionFileException sf:

@@ -26,7 +26,7 @@ internal sealed partial class StartupChecks(LinuxSandboxBackend backend, IWarden
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "{Count} sessions were live when Warden last stopped; they are reported as lost")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "{Count} session(s) were live when Warden last stopped without ending them (it did not shut down cleanly); they are reported as lost")]
     private partial void LogLost(int count);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Listening on {Url} without TLS: API keys and code cross the network in clear text. Use https (Server:TlsCertificatePath) or a TLS proxy.")]

@@ -11,10 +11,11 @@ namespace Warden.Server.Quotas;
 /// <summary>
 /// Who sees which session and how many each may have: a key sees its owner's sessions (an admin
 /// sees all; another owner's id is simply not found), a principal may have Quotas:ROLE:LiveSessions
-/// live at once, and the store keeps each session's metadata so that after a restart a session
-/// that was live is still reported, as lost.
+/// live at once, and the store keeps each session's metadata and how it ended (recorded when it
+/// ended, by <see cref="Hosting.SessionShutdown"/>) so that after a restart every session is still
+/// reported as it ended; one that was live when Warden died is reported lost.
 /// </summary>
-internal sealed class SessionAccess(ISessionManager sessions, IWardenStore store, ServerSettings settings, TimeProvider time)
+internal sealed class SessionAccess(ISessionManager sessions, IWardenStore store, ServerSettings settings)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _creating = new(StringComparer.Ordinal);
 
@@ -40,7 +41,7 @@ internal sealed class SessionAccess(ISessionManager sessions, IWardenStore store
                 Owner = info.Owner,
                 KeyId = p.KeyId,
                 Language = info.Language,
-                State = "live",
+                State = SessionRecord.Live,
                 CreatedAt = info.CreatedAt,
                 LimitsJson = JsonSerializer.Serialize(info.Limits, SessionJsonTypes.Limits),
             });
@@ -52,28 +53,22 @@ internal sealed class SessionAccess(ISessionManager sessions, IWardenStore store
         }
     }
 
-    /// <summary>A session the principal may see: live from the manager, or as the store remembers it (lost after a restart). 404 otherwise.</summary>
+    /// <summary>A session the principal may see: from the manager, or as the store remembers its end (after a restart). 404 otherwise.</summary>
     public SessionInfo Get(WardenPrincipal p, string id) =>
         sessions.Get(id, Filter(p)) ?? Remembered(p, id) ?? throw new ApiException(404, ErrorCodes.NotFound, "No such session.");
 
-    /// <summary>The principal's sessions: those the manager holds, then those lost in a restart.</summary>
+    /// <summary>The principal's sessions: those the manager holds, then the ended ones the store remembers (the latest 1000).</summary>
     public List<SessionInfo> List(WardenPrincipal p)
     {
         var live = sessions.List(Filter(p)).ToList();
         var known = live.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var r in store.ListSessions(Filter(p), liveOnly: false))
-            if (r.State == "lost" && known.Add(r.Id) && ToInfo(r) is { } info) live.Add(info);
+            if (r.State != SessionRecord.Live && known.Add(r.Id)) live.Add(ToInfo(r));
         return live;
     }
 
-    /// <summary>Ends a session on request and records it.</summary>
-    public async Task<SessionInfo> KillAsync(WardenPrincipal p, string id, CancellationToken ct)
-    {
-        var info = await sessions.KillAsync(id, Filter(p), ct).ConfigureAwait(false);
-        if (store.FindSession(id) is { } r)
-            store.UpsertSession(r with { State = "closed", EndedAt = info.EndedAt ?? time.GetUtcNow(), EndReason = "killed" });
-        return info;
-    }
+    /// <summary>Ends a session on request (the manager's end event records it before this returns).</summary>
+    public Task<SessionInfo> KillAsync(WardenPrincipal p, string id, CancellationToken ct) => sessions.KillAsync(id, Filter(p), ct);
 
     /// <summary>Checks that the session is visible before an operation (so that the error is 404 for others' ids).</summary>
     public void EnsureVisible(WardenPrincipal p, string id)
@@ -87,10 +82,10 @@ internal sealed class SessionAccess(ISessionManager sessions, IWardenStore store
     private SessionInfo? Remembered(WardenPrincipal p, string id)
     {
         var r = store.FindSession(id);
-        return r is null || !p.CanSee(r.Owner) || r.State != "lost" ? null : ToInfo(r);
+        return r is null || !p.CanSee(r.Owner) || r.State == SessionRecord.Live ? null : ToInfo(r);
     }
 
-    private static SessionInfo? ToInfo(SessionRecord r)
+    private static SessionInfo ToInfo(SessionRecord r)
     {
         Policy.Limits limits;
         try
@@ -101,14 +96,20 @@ internal sealed class SessionAccess(ISessionManager sessions, IWardenStore store
         {
             limits = Policy.Limits.Default;
         }
+        // As SessionShutdown.ToRecord stored it; server-restart (and anything unknown) reads as shutdown.
+        var reason = Enum.GetValues<SessionEndReason>().FirstOrDefault(v => JsonNamingPolicy.KebabCaseLower.ConvertName(v.ToString()) == r.EndReason, SessionEndReason.Shutdown);
         return new SessionInfo
         {
             Id = r.Id,
             Owner = r.Owner,
             Language = r.Language,
-            State = SessionState.Lost,
-            Reason = SessionEndReason.Shutdown,
-            Message = "Warden restarted while the session was live; its state is gone and nothing of it is left running.",
+            State = r.State == SessionRecord.Closed ? SessionState.Closed : SessionState.Lost,
+            Reason = reason,
+            Message = r.EndReason == SessionRecord.ServerRestart
+                ? "Warden stopped without ending the session (it did not shut down cleanly); its state is gone and nothing of it is left running."
+                : reason == SessionEndReason.Shutdown
+                    ? "Warden shut down while the session was live; its state is gone and nothing of it is left running."
+                    : null,
             Limits = limits,
             CreatedAt = r.CreatedAt,
             LastActivityAt = r.CreatedAt,

@@ -19,9 +19,14 @@ internal interface IWardenStore : IDisposable
     long CountAudit();
     int DeleteAuditBefore(DateTimeOffset cutoff);
 
+    /// <summary>
+    /// Inserts a session's record, or updates it: a missing key id or limits are filled in, and a live
+    /// record takes the new state and end. An ended record is never changed back to live nor ended
+    /// again (its first end wins, whichever of the create and end writes comes first).
+    /// </summary>
     void UpsertSession(SessionRecord session);
     SessionRecord? FindSession(string id);
     IReadOnlyList<SessionRecord> ListSessions(string? owner, bool liveOnly);
-    /// <summary>Marks every session still live as lost (after a restart); returns how many.</summary>
+    /// <summary>Marks every session still live as lost, reason <c>server-restart</c> (at a start: Warden died without recording their end); returns how many.</summary>
     int MarkLiveSessionsLost(DateTimeOffset at);
 }

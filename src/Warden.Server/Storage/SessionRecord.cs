@@ -7,8 +7,15 @@ internal sealed record SessionRecord
     public required string Owner { get; init; }
     public string? KeyId { get; init; }
     public required string Language { get; init; }
-    /// <summary><c>live</c>, <c>ended</c> or <c>lost</c> (live when the server stopped).</summary>
+    /// <summary>
+    /// <c>live</c>, <c>closed</c> or <c>lost</c>, as the session ended (recorded when it ended; lost with
+    /// reason <c>shutdown</c> when Warden's stop ended it, or <c>server-restart</c> when Warden died
+    /// without recording an end).
+    /// </summary>
     public required string State { get; init; }
+    public const string Live = "live", Closed = "closed", Lost = "lost";
+    /// <summary>The reason stored for sessions still live when a Warden that did not stop cleanly starts again.</summary>
+    public const string ServerRestart = "server-restart";
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public string? EndReason { get; init; }

@@ -246,7 +246,12 @@ internal sealed class SqliteStore : IWardenStore
         cmd.CommandText = """
             INSERT INTO sessions(id, owner, key_id, language, state, created_at, ended_at, end_reason, limits)
             VALUES($id, $owner, $kid, $lang, $state, $created, $ended, $reason, $limits)
-            ON CONFLICT(id) DO UPDATE SET state = excluded.state, ended_at = excluded.ended_at, end_reason = excluded.end_reason
+            ON CONFLICT(id) DO UPDATE SET
+                key_id = coalesce(sessions.key_id, excluded.key_id),
+                limits = coalesce(sessions.limits, excluded.limits),
+                ended_at = CASE WHEN sessions.state = 'live' THEN excluded.ended_at ELSE sessions.ended_at END,
+                end_reason = CASE WHEN sessions.state = 'live' THEN excluded.end_reason ELSE sessions.end_reason END,
+                state = CASE WHEN sessions.state = 'live' THEN excluded.state ELSE sessions.state END
             """;
         cmd.Parameters.AddWithValue("$id", s.Id);
         cmd.Parameters.AddWithValue("$owner", s.Owner);

@@ -9,6 +9,16 @@ namespace Warden.Sessions;
 /// </summary>
 public interface ISessionManager : IAsyncDisposable
 {
+    /// <summary>
+    /// Raised once for every session that ends, whatever ended it — kill, idle TTL, lifetime, a lost
+    /// kernel (memory, tasks, a crash, a cell that ignored its timeout's interrupt), a failed restart,
+    /// or the manager's disposal — as soon as the end is recorded and before <see cref="KillAsync"/> or
+    /// <see cref="IAsyncDisposable.DisposeAsync"/> return. Not raised for a session whose
+    /// <see cref="CreateAsync"/> failed. Handlers run on the thread that saw the end, must be quick,
+    /// and must not call back into the manager; exceptions they throw are ignored.
+    /// </summary>
+    event EventHandler<SessionEndedEventArgs>? SessionEnded;
+
     /// <summary>Starts a session and runs its init code; returns when it is idle.</summary>
     /// <exception cref="InvalidRequestException">The request is malformed or a limit is out of bounds.</exception>
     /// <exception cref="SessionLimitException">Too many live sessions.</exception>

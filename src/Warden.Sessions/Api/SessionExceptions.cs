@@ -30,6 +30,12 @@ public sealed class SessionEndedException(string id, SessionState state, Session
 public sealed class SessionStartException(string message, Exception? inner = null) : WardenException("session-start-failed", message, inner);
 
 /// <summary>
+/// The session's kernel was restarted but its init code failed in the fresh kernel: the session is
+/// live (state cleared, execution count 0) without what the init code should have set up.
+/// </summary>
+public sealed class SessionInitException(string message) : WardenException("session-init-failed", message);
+
+/// <summary>
 /// A file operation was refused or failed inside the workspace. <see cref="WardenException.Code"/> is
 /// <c>file-not-found</c>, <c>file-symlink</c> (links are never followed), <c>file-not-a-file</c> (FIFO, socket,
 /// directory where a file was expected), <c>file-is-a-directory</c>, <c>file-not-a-directory</c>,

@@ -62,8 +62,8 @@ internal sealed partial class Session
             throw new InvalidRequestException("timeoutMs", $"timeoutMs must be between {Policy.LimitsRequest.Bounds.MinTimeoutMs} and {Policy.LimitsRequest.Bounds.MaxTimeoutMs}.");
     }
 
-    /// <summary>Runs one cell while holding the cell lock, which it releases at the end.</summary>
-    private async Task<CellResult> RunCellAsync(CellRequest request, bool silent, ChannelWriter<CellEvent> events)
+    /// <summary>Runs one cell while holding the cell lock, which it releases at the end (unless <paramref name="keepLock"/>: the caller releases it).</summary>
+    private async Task<CellResult> RunCellAsync(CellRequest request, bool silent, ChannelWriter<CellEvent> events, bool keepLock = false)
     {
         var conn = _conn!;
         int count;
@@ -133,7 +133,7 @@ internal sealed partial class Session
                 _activeOps--;
                 _lastActivity = _time.GetUtcNow();
             }
-            _cellLock.Release();
+            if (!keepLock) _cellLock.Release();
         }
         var result = new CellResult
         {

@@ -36,10 +36,15 @@ internal sealed partial class Session
     private bool _startInFlight = true;
     private DateTimeOffset _lastActivity;
     private DateTimeOffset? _endedAt;
+    private readonly Action<Session> _onEnded;
+    private bool _published;
+    private string? _initCode;
 
     public Session(string id, string owner, KernelLanguage language, Limits limits, IReadOnlyDictionary<string, string> env,
-        int idleTtlSeconds, int maxLifetimeSeconds, ISandboxBackend backend, KernelPrograms programs, SessionManagerOptions options)
+        int idleTtlSeconds, int maxLifetimeSeconds, ISandboxBackend backend, KernelPrograms programs, SessionManagerOptions options,
+        Action<Session> onEnded)
     {
+        _onEnded = onEnded;
         _programs = programs;
         Id = id;
         Owner = owner;
@@ -124,9 +129,25 @@ internal sealed partial class Session
         }
     }
 
+    /// <summary>
+    /// Makes the session known to its manager's listeners: from now on its end is announced (at
+    /// once if it has already ended). A session whose creation failed is never announced.
+    /// </summary>
+    public void Publish()
+    {
+        bool endedAlready;
+        lock (_gate)
+        {
+            _published = true;
+            endedAlready = _state is SessionState.Lost or SessionState.Closed;
+        }
+        if (endedAlready) _onEnded(this);
+    }
+
     /// <summary>Starts the sandbox and kernel, then runs the init code; throws <see cref="SessionStartException"/> on failure (the session has then ended).</summary>
     public async Task StartAsync(string? initCode, PreparedKernel? prepared, IReadOnlyDictionary<string, string>? env, CancellationToken cancellationToken)
     {
+        _initCode = string.IsNullOrEmpty(initCode) ? null : initCode;
         try
         {
             if (prepared is not null) await AdoptAsync(prepared, env, cancellationToken).ConfigureAwait(false);
@@ -149,9 +170,7 @@ internal sealed partial class Session
             {
                 var error = result.Outputs.OfType<ErrorOutput>().FirstOrDefault();
                 await EndAsync(SessionEndReason.Killed, "The init code failed.").ConfigureAwait(false);
-                throw new SessionStartException(error is not null
-                    ? $"The init code raised {error.Ename}: {error.Evalue}"
-                    : $"The init code did not complete ({(result.Reason is { } r ? Names.Of(r) : "unknown")}).");
+                throw new SessionStartException("The session did not start: " + InitFailure(result) + ".");
             }
         }
         lock (_gate)
@@ -159,6 +178,12 @@ internal sealed partial class Session
             if (_state == SessionState.Starting) _state = SessionState.Idle;
         }
     }
+
+    /// <summary>What went wrong with the init code, in the caller's terms ("the init code raised NameError: ...").</summary>
+    private static string InitFailure(CellResult result) =>
+        result.Outputs.OfType<ErrorOutput>().FirstOrDefault() is { } error
+            ? $"the init code raised {error.Ename}: {error.Evalue}"
+            : $"the init code did not complete ({(result.Reason is { } r ? Names.Of(r) : "unknown")})";
 
     private async Task StartKernelAsync(CancellationToken cancellationToken)
     {
@@ -211,11 +236,12 @@ internal sealed partial class Session
     /// <summary>
     /// Records how the kernel's sandbox ended. Idempotent; ignores a connection that a restart
     /// replaced. A kernel we did not end on purpose makes the session lost, with the reason the
-    /// engine observed.
+    /// engine observed. The call that records the end announces it, then (and only then, so that
+    /// whoever waits for <see cref="Gone"/> finds the end announced) completes <see cref="Gone"/>.
     /// </summary>
     private void OnKernelEnded(KernelConnection conn, KernelEnd end)
     {
-        bool final;
+        bool final, ended = false, announce = false;
         lock (_gate)
         {
             final = ReferenceEquals(conn, _conn) && !_replacing;
@@ -234,12 +260,15 @@ internal sealed partial class Session
                     _state = SessionState.Lost;
                 }
                 _endedAt = _time.GetUtcNow();
+                ended = true;
+                announce = _published;
             }
         }
-        _ = DisposeConnectionAsync(conn, final);
+        if (announce) _onEnded(this);
+        _ = DisposeConnectionAsync(conn, final && ended);
     }
 
-    private async Task DisposeConnectionAsync(KernelConnection conn, bool final)
+    private async Task DisposeConnectionAsync(KernelConnection conn, bool completesGone)
     {
         try
         {
@@ -247,7 +276,7 @@ internal sealed partial class Session
         }
         finally
         {
-            if (final) _gone.TrySetResult();
+            if (completesGone) _gone.TrySetResult();
         }
     }
 
@@ -269,6 +298,7 @@ internal sealed partial class Session
     public async Task EndAsync(SessionEndReason reason, string? message = null)
     {
         KernelConnection? conn;
+        bool announce = false, goneNow = false;
         lock (_gate)
         {
             if (_state is SessionState.Lost or SessionState.Closed) conn = null;
@@ -285,11 +315,14 @@ internal sealed partial class Session
                         _reason = reason;
                         _state = IsLoss(reason) ? SessionState.Lost : SessionState.Closed;
                         _endedAt = _time.GetUtcNow();
-                        _gone.TrySetResult();
+                        announce = _published;
+                        goneNow = true;
                     }
                 }
             }
         }
+        if (announce) _onEnded(this);
+        if (goneNow) _gone.TrySetResult();
         if (conn is not null)
         {
             conn.Kill();

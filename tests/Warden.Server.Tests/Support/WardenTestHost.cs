@@ -52,13 +52,15 @@ public sealed class WardenTestHost : IAsyncDisposable
         ["Logging:LogLevel:Warden"] = "Warning",
     };
 
-    public static async Task<WardenTestHost> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null, string? reuseDir = null)
+    /// <param name="configureServices">Adds or replaces services after Warden's own (a log capture, for instance).</param>
+    public static async Task<WardenTestHost> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null, string? reuseDir = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var dir = reuseDir ?? Directory.CreateTempSubdirectory("wdn-").FullName;
         var config = BaseConfig(dir);
         if (overrides is not null) foreach (var (k, v) in overrides) config[k] = v;
         var configuration = ServerConfiguration.Build(null, config, useEnvironment: false);
-        var host = WardenServer.CreateHostBuilder(configuration).Build();
+        var host = WardenServer.CreateHostBuilder(configuration, configureServices).Build();
         await host.StartAsync();
         var t = new WardenTestHost(dir, host);
         t.BaseAddress = new Uri(WardenServer.Addresses(host).First(a => a.StartsWith("http://127.0.0.1", StringComparison.Ordinal)));

@@ -49,6 +49,9 @@ public sealed class JavaScriptKernelTests(EngineFixture engine)
         await h.Manager.InterruptAsync(s.Id, SessionHarness.Owner);
         var r = await cell.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal((CellStatus.Error, CellReason.Interrupted), (r.Status, r.Reason));
+        // Its traceback names no frame of the kernel (nor of node's internals).
+        Assert.Equal("KeyboardInterrupt", r.Error()!.Ename);
+        Assert.DoesNotContain(r.Error()!.Traceback, l => l.Contains("warden_kernel", StringComparison.Ordinal) || l.Contains("node:", StringComparison.Ordinal));
         Assert.Equal("'yes'", (await h.RunAsync(s.Id, "kept")).Text());
     }
 

@@ -32,6 +32,43 @@ public sealed class InterruptAndTimeoutTests(EngineFixture engine)
         Assert.Equal(SessionState.Idle, h.Manager.Get(s.Id)!.State);
     }
 
+    [Theory]
+    [InlineData("def spin():\n    print('go', flush=True)\n    while True: pass\nspin()")]
+    [InlineData("import time\ndef spin():\n    print('go', flush=True)\n    time.sleep(300)\nspin()")]
+    [InlineData("import sys\ndef spin():\n    print('go', flush=True)\n    while True: sys.stdout.write('x' * 100)\nspin()")]
+    public async Task Interrupt_Traceback_ShowsTheCellsFrames_AndNoFrameOfTheKernel(string code)
+    {
+        await using var h = new SessionHarness(engine);
+        var s = await h.CreateAsync();
+        // Interrupted once the cell's own code runs (spin's first output is there), whatever the machine's load.
+        async Task<CellResult> RunAndInterruptAsync()
+        {
+            var interrupted = false;
+            await foreach (var e in h.Manager.ExecuteAsync(s.Id, SessionHarness.Owner, new CellRequest { Code = code }))
+            {
+                if (e is CellCompletedEvent done) return done.Result;
+                if (!interrupted)
+                {
+                    interrupted = true;
+                    await h.Manager.InterruptAsync(s.Id, SessionHarness.Owner);
+                }
+            }
+            throw new InvalidOperationException("no result");
+        }
+        var r = await RunAndInterruptAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        var error = r.Error()!;
+        Assert.Equal("KeyboardInterrupt", error.Ename);
+        var text = string.Join("\n", error.Traceback);
+        Assert.Contains("in spin", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("<warden-kernel>", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("_on_sigint", text, StringComparison.Ordinal);
+        Assert.Equal("KeyboardInterrupt", error.Traceback[^1]);
+        // The per-cell timeout's interrupt: the same.
+        var timedOut = (await h.RunAsync(s.Id, "def spin():\n    while True: pass\nspin()", timeoutMs: 1000)).Error()!;
+        Assert.DoesNotContain("<warden-kernel>", string.Join("\n", timedOut.Traceback), StringComparison.Ordinal);
+        Assert.Contains("in spin", string.Join("\n", timedOut.Traceback), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Interrupt_WhenIdle_DoesNothing()
     {
