@@ -40,7 +40,7 @@ internal static class SessionEndpoints
 
         s.MapGet("", (HttpContext c, SessionAccess access) =>
                 Responses.JsonAsync(c, 200, access.List(Responses.Principal(c)), SessionJsonTypes.InfoList))
-            .WithName("ListSessions").WithSummary("The sessions of the key's owner (an admin sees all), including those lost in a restart")
+            .WithName("ListSessions").WithSummary("The sessions of the key's owner (an admin sees all), including ended ones as they ended (also after a restart)")
             .WithMetadata(new AuditActionAttribute("sessions.list"))
             .Produces<List<SessionInfo>>(200);
 
@@ -86,7 +86,7 @@ internal static class SessionEndpoints
                 var info = await sessions.RestartAsync(id, owner, c.RequestAborted).ConfigureAwait(false);
                 await Responses.JsonAsync(c, 200, info, SessionJsonTypes.Info).ConfigureAwait(false);
             })
-            .WithName("RestartSession").WithSummary("Restart the kernel: state cleared, sandbox, limits and files kept")
+            .WithName("RestartSession").WithSummary("Restart the kernel: state cleared, init code run again; sandbox, limits and files kept (409 session-init-failed when the init code fails now)")
             .WithMetadata(new AuditActionAttribute("sessions.restart")).RequireAuthorization(Policies.Runner)
             .Produces<SessionInfo>(200).Produces<ErrorResponse>(404).Produces<ErrorResponse>(409);
 
@@ -138,7 +138,7 @@ internal static class SessionEndpoints
         if (AuditEntry.Of(c) is { } a) a.Target = KeyEndpoints.Clip(id);
     }
 
-    // Audits the target, and answers 404 (or 409 for a session lost in a restart) before anything is done to a session the caller cannot see.
+    // Audits the target, and answers 404 (or 409 for an ended session the store remembers) before anything is done to a session the caller cannot see.
     private static (Auth.WardenPrincipal Principal, string? Owner) Open(HttpContext c, string id, SessionAccess access)
     {
         Target(c, id);

@@ -94,6 +94,35 @@ public sealed class SessionEndpointTests(SharedServer server)
     }
 
     [Fact]
+    public async Task Restart_RunsTheInitCodeAgain_AndAnInitCodeThatNowFailsIs409_WithTheSessionLive()
+    {
+        using var alice = Host.Client(Host.AliceKey);
+        var id = await CreateAsync(alice, JsonSerializer.Serialize(new
+        {
+            language = "python",
+            initCode = "import math\nimport os\nif os.path.exists('broken'): raise RuntimeError('no fonts')",
+        }));
+        try
+        {
+            Assert.Equal("3.14\n", Text(await ExecuteAsync(alice, id, "print(round(math.pi, 2))")));
+            using (var r = await alice.PostAsync($"/v1/sessions/{id}/restart", null))
+                Assert.Equal(0, (await Http.JsonAsync(r)).GetProperty("executionCount").GetInt32());
+            Assert.Equal("3.14\n", Text(await ExecuteAsync(alice, id, "print(round(math.pi, 2))")));
+
+            await ExecuteAsync(alice, id, "open('broken', 'w').close()");
+            var error = await Http.ErrorAsync(await alice.PostAsync($"/v1/sessions/{id}/restart", null), HttpStatusCode.Conflict, "session-init-failed");
+            Assert.Contains("RuntimeError: no fonts", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            var info = await Http.JsonAsync(await alice.GetAsync($"/v1/sessions/{id}"));
+            Assert.Equal(("idle", 0), (info.GetProperty("state").GetString(), info.GetProperty("executionCount").GetInt32()));
+            Assert.Equal("NameError", (await ExecuteAsync(alice, id, "math.pi")).GetProperty("outputs")[0].GetProperty("ename").GetString());
+        }
+        finally
+        {
+            await alice.DeleteAsync($"/v1/sessions/{id}");
+        }
+    }
+
+    [Fact]
     public async Task Cell_StreamedAsNdjson_YieldsOutputsThenTheResult()
     {
         using var alice = Host.Client(Host.AliceKey);
