@@ -44,7 +44,7 @@ MAX_LIST = 10000
 CHUNK = 256 << 10
 FIONREAD = 0x541B
 UPLOAD_PREFIX = ".warden-upload-"
-KERNEL_FILE = sys._getframe().f_code.co_filename  # "<string>" from source, "<warden-kernel>" precompiled
+_KERNEL_GLOBALS = globals()  # user code runs in its own namespace (user_ns), never in these
 _MAIN_TID = _thread.get_ident()
 _KERNEL_PID = os.getpid()
 
@@ -923,29 +923,37 @@ sys.modules["warden_kernel"] = _kernel_api
 _loop = None
 
 
-def _user_stack(traceback, stack):
-    # The frames before the cell's are the kernel's (and ast's, compiling the cell); after it, the
-    # kernel's own frames can still appear: its SIGINT handler raising KeyboardInterrupt, its stream
-    # writer raising a deferred one, display() calling a _repr_ method. Only the kernel's go.
-    frames = list(stack)
+def _user_traceback(tb):
+    # Which frames are the kernel's is told by their globals, not their file name (user code may
+    # exec() strings, which share the kernel's "<string>" when it runs from source). Before the
+    # cell's first frame everything is the kernel's (and ast's, compiling the cell); after it, the
+    # kernel's own frames can still appear: its SIGINT handler raising KeyboardInterrupt, its
+    # stream writer raising a deferred one, display() calling a _repr_ method. Only those go.
+    frames = []
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
     i = 0
-    while i < len(frames) and frames[i].filename in (KERNEL_FILE, ast.__file__):
+    while i < len(frames) and (frames[i].tb_frame.f_globals is _KERNEL_GLOBALS or frames[i].tb_frame.f_code.co_filename == ast.__file__):
         i += 1
-    return traceback.StackSummary.from_list([f for f in frames[i:] if f.filename != KERNEL_FILE])
+    kept = None
+    for t in reversed(frames[i:]):
+        if t.tb_frame.f_globals is not _KERNEL_GLOBALS:
+            kept = types.TracebackType(kept, t.tb_frame, t.tb_lasti, t.tb_lineno)
+    return kept
 
 
 def _format_error(e):
     import traceback
-    te = traceback.TracebackException(type(e), e, e.__traceback__)
-    seen, todo = set(), [te]
+    seen, todo = set(), [e]
     while todo:  # the exception, its causes and contexts, and the members of exception groups
-        t = todo.pop()
-        if t is None or id(t) in seen:
+        x = todo.pop()
+        if x is None or id(x) in seen:
             continue
-        seen.add(id(t))
-        t.stack = _user_stack(traceback, t.stack)
-        todo += [t.__cause__, t.__context__] + list(getattr(t, "exceptions", None) or [])
-    lines = list(te.format())
+        seen.add(id(x))
+        x.__traceback__ = _user_traceback(x.__traceback__)
+        todo += [x.__cause__, x.__context__] + list(getattr(x, "exceptions", None) or [])
+    lines = traceback.format_exception(type(e), e, e.__traceback__)
     try:
         evalue = str(e)
     except Exception:
