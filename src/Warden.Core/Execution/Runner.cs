@@ -174,6 +174,7 @@ public sealed class Runner : ISandboxRunner
         {
             Language = lang.Id,
             Reason = reason,
+            LimitsReached = OutcomeClassifier.LimitsReached(o),
             ExitCode = o.Started && o.Signal is null ? o.ExitCode : null,
             Signal = o.Started && o.Signal is { } s ? OutcomeClassifier.SignalName(s) : null,
             Stdout = o.Stdout,
