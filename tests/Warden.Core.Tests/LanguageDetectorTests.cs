@@ -42,6 +42,7 @@ public sealed class LanguageDetectorTests
     {
         var d = Detect(code);
         Assert.Null(d.Language);
+        Assert.True(d.Unsupported);
         Assert.Empty(d.Candidates);
         Assert.Contains(interpreter, d.Reason);
     }
@@ -68,6 +69,7 @@ public sealed class LanguageDetectorTests
     {
         var d = Detect(code, name);
         Assert.Null(d.Language);
+        Assert.True(d.Unsupported);
         Assert.Contains(Path.GetExtension(name), d.Reason);
     }
 
@@ -135,6 +137,7 @@ public sealed class LanguageDetectorTests
     {
         var d = Detect(code);
         Assert.Null(d.Language);
+        Assert.False(d.Unsupported);
         Assert.NotNull(d.Reason);
     }
 

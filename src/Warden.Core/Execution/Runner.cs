@@ -188,6 +188,8 @@ public sealed class Runner : ISandboxRunner
             program = file.Content ?? Encoding.UTF8.GetString(Convert.FromBase64String(file.ContentBase64!));
         }
         var detected = LanguageDetector.Detect(program, name.Length == 0 ? null : name, _languages.Definitions);
+        if (detected.Language is null && detected.Unsupported)
+            throw new LanguageUnavailableException(LanguageDetector.Auto, detected.Reason + " Set the language explicitly if it is one Warden runs.");
         if (detected.Language is null)
         {
             var known = string.Join(", ", _languages.Definitions.Where(d => d.Extensions.Count > 0).Select(d => d.Id));

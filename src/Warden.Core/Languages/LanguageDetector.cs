@@ -56,7 +56,7 @@ public static class LanguageDetector
             var d = Find(name) ?? (VersionSuffix.Match(name) is { Success: true } m ? Find(m.Groups["name"].Value) : null);
             return d is not null
                 ? LanguageDetection.Chosen(d, LanguageSources.Shebang)
-                : LanguageDetection.Refused([], $"The shebang names '{Printable(interpreter)}', which is not a language Warden runs.");
+                : LanguageDetection.Refused([], $"The shebang names '{Printable(interpreter)}', which is not a language Warden runs.") with { Unsupported = true };
         }
 
         var ext = fileName is null ? "" : Path.GetExtension(fileName);
@@ -65,7 +65,7 @@ public static class LanguageDetector
             var d = languages.FirstOrDefault(l => l.Extensions.Contains(ext, StringComparer.OrdinalIgnoreCase));
             if (d is not null) return LanguageDetection.Chosen(d, LanguageSources.Filename);
             if (ForeignExtensions.Contains(ext))
-                return LanguageDetection.Refused([], $"'{Printable(ext)}' files are not a language Warden runs.");
+                return LanguageDetection.Refused([], $"'{Printable(ext)}' files are not a language Warden runs.") with { Unsupported = true };
         }
 
         var known = new HashSet<string>(languages.Select(l => l.Id), StringComparer.Ordinal);
@@ -120,6 +120,8 @@ public sealed record LanguageDetection
     public IReadOnlyList<string> Candidates { get; init; } = [];
     /// <summary>When refused: why, in one sentence.</summary>
     public string? Reason { get; init; }
+    /// <summary>Refused because the shebang or extension names a language Warden does not run (not a matter of confidence).</summary>
+    public bool Unsupported { get; init; }
 
     internal static LanguageDetection Chosen(LanguageDefinition d, string source) => new() { Language = d, Source = source };
     internal static LanguageDetection Refused(IReadOnlyList<string> candidates, string reason) => new() { Candidates = candidates, Reason = reason };

@@ -72,7 +72,7 @@ public sealed class LimitsReachedTests(EngineFixture engine)
     [Fact]
     public async Task Run_TruncatedOutput_ListsOutput()
     {
-        var (r, marker) = await engine.RunAsync("bash", "head -c 5000 /dev/zero | tr '\\0' x", new LimitsRequest { OutputBytes = 1000 });
+        var (r, marker) = await engine.RunAsync("bash", "head -c 50000 /dev/zero | tr '\\0' x", new LimitsRequest { OutputBytes = 2048 });
         Assert.Contains("output", r.LimitsReached);
         Leftovers.AssertNone(engine.Backend, marker);
     }
