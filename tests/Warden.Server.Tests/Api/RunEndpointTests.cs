@@ -55,6 +55,7 @@ public sealed class RunEndpointTests(SharedServer server)
         Assert.Equal((HttpStatusCode)422, r.StatusCode);
         var error = body.GetProperty("error");
         Assert.Equal("language-ambiguous", error.GetProperty("code").GetString());
+        Assert.Equal("language", error.GetProperty("field").GetString());
         Assert.Contains(named, error.GetProperty("message").GetString());
     }
 
@@ -189,7 +190,7 @@ public sealed class RunEndpointTests(SharedServer server)
     }
 
     [Theory]
-    [InlineData("""{"code": "1"}""", "language")]
+    [InlineData("""{"code": 5}""", "code")]
     [InlineData("""{"language": "python", "code": 5}""", "code")]
     [InlineData("""{"language": "python", "code": "1", "limits": {"memoryMb": "lots"}}""", "limits.memoryMb")]
     [InlineData("""{"language": "python", "code": "1", "limits": {"memoryMb": -5}}""", "limits.memoryMb")]
