@@ -30,6 +30,17 @@ public sealed class LanguageUnavailableException(string language, string message
 }
 
 /// <summary>
+/// No language was named and detection could not tell it with confidence (see
+/// <see cref="Languages.LanguageDetector"/>); nothing ran. <see cref="Candidates"/> lists what the
+/// code could be, most likely first (empty when nothing pointed anywhere).
+/// </summary>
+public sealed class LanguageAmbiguousException(IReadOnlyList<string> candidates, string message) : WardenException("language-ambiguous", message)
+{
+    /// <summary>The languages the code could be.</summary>
+    public IReadOnlyList<string> Candidates { get; } = candidates;
+}
+
+/// <summary>
 /// The host cannot provide a layer of isolation. Warden refuses to run rather than run with
 /// weaker isolation; <see cref="Fix"/> says how to repair the host.
 /// </summary>

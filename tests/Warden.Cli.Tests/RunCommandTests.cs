@@ -31,6 +31,58 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_CodeFromStdinWithoutLanguage_IsDetected()
+    {
+        var o = await CliRunner.RunAsync("print(1)\n", "run");
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        Assert.Equal("1\n", o.Stdout);
+    }
+
+    [Fact]
+    public async Task Run_AmbiguousCodeWithoutLanguage_Exits2ListingTheCandidates()
+    {
+        var o = await CliRunner.RunAsync("x = 1\n", "run");
+        Assert.Equal(2, o.ExitCode);
+        Assert.Equal("", o.Stdout);
+        Assert.Contains("python", o.Stderr);
+        Assert.Contains("javascript", o.Stderr);
+        Assert.Contains("candidates", o.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_ExtensionlessFileWithShebang_RunsAndSaysHowItWasChosen()
+    {
+        var dir = Directory.CreateTempSubdirectory("warden-cli-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "tool");
+            await File.WriteAllTextAsync(file, "#!/usr/bin/env python3\nimport sys\nprint(sys.version_info[0])\n");
+            var o = await CliRunner.RunAsync(null, "run", "--json", file);
+            Assert.True(o.ExitCode == 0, o.Stdout + o.Stderr);
+            using var doc = JsonDocument.Parse(o.Stdout);
+            Assert.Equal("python", doc.RootElement.GetProperty("language").GetString());
+            Assert.Equal("shebang", doc.RootElement.GetProperty("languageSource").GetString());
+            Assert.Equal("3\n", doc.RootElement.GetProperty("stdout").GetString());
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public async Task Run_ForkBombThatExitsZero_JsonListsPidsAndHumanOutputSaysSo()
+    {
+        const string bomb = ":(){ :|:& };:; sleep 2";
+        var o = await CliRunner.RunAsync(null, "run", "--json", "-l", "bash", "--pids", "32", "-c", bomb);
+        using var doc = JsonDocument.Parse(o.Stdout);
+        Assert.Equal("exited", doc.RootElement.GetProperty("reason").GetString());
+        Assert.Contains("pids", doc.RootElement.GetProperty("limitsReached").EnumerateArray().Select(e => e.GetString()));
+        var human = await CliRunner.RunAsync(null, "run", "-l", "bash", "--pids", "32", "-c", bomb);
+        Assert.Contains("warden: limits reached during the run: pids", human.Stderr);
+    }
+
+    [Fact]
     public async Task Run_CodeFromStdin_Runs()
     {
         var o = await CliRunner.RunAsync("print(40 + 2)\n", "run", "-l", "python");

@@ -19,6 +19,18 @@ public sealed class ContractJsonTests
         Assert.False(root.TryGetProperty("diagnostic", out _)); // host detail never leaves the host
     }
 
+    [Fact]
+    public void Result_AlwaysCarriesLimitsReachedAndLanguageSource()
+    {
+        var json = JsonSerializer.Serialize(new RunResult { Language = "python", Reason = RunReason.Exited, ExitCode = 0 }, WardenJson.Options);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(JsonValueKind.Array, doc.RootElement.GetProperty("limitsReached").ValueKind);
+        Assert.Equal(0, doc.RootElement.GetProperty("limitsReached").GetArrayLength());
+        Assert.Equal("request", doc.RootElement.GetProperty("languageSource").GetString());
+        var hit = JsonSerializer.Serialize(new RunResult { Language = "bash", Reason = RunReason.Exited, LimitsReached = ["pids", "cpu-throttled"] }, WardenJson.Options);
+        Assert.Contains("\"limitsReached\":[\"pids\",\"cpu-throttled\"]", hit);
+    }
+
     [Theory]
     [InlineData("exited", RunReason.Exited)]
     [InlineData("compile-error", RunReason.CompileError)]

@@ -29,3 +29,25 @@ public sealed class OutcomeClassifierTests
     [InlineData(40, "SIG40")]
     public void SignalName_IsConventional(int n, string name) => Assert.Equal(name, OutcomeClassifier.SignalName(n));
 }
+
+/// <summary>The result's limitsReached: every limit reached, whatever the reason, in a fixed order.</summary>
+public sealed class LimitsReachedTests
+{
+    private static readonly SandboxOutcome Started = new() { Started = true, ExitCode = 0 };
+
+    [Fact] public void CleanRun_ReachesNothing() => Assert.Empty(OutcomeClassifier.LimitsReached(Started));
+    [Fact] public void NotStarted_ReachesNothing() => Assert.Empty(OutcomeClassifier.LimitsReached(new SandboxOutcome { Started = false, PidsLimitHit = true }));
+    [Fact] public void PidsHitButCleanExit_ListsPids() => Assert.Equal(["pids"], OutcomeClassifier.LimitsReached(Started with { PidsLimitHit = true }));
+    [Fact] public void ChildOomKilledButCleanExit_ListsMemory() => Assert.Equal(["memory"], OutcomeClassifier.LimitsReached(Started with { OomKilled = true }));
+    [Fact] public void TruncatedStderr_ListsOutput() => Assert.Equal(["output"], OutcomeClassifier.LimitsReached(Started with { StderrTruncated = true }));
+    [Fact] public void SigXcpu_ListsTimeout() => Assert.Equal(["timeout"], OutcomeClassifier.LimitsReached(Started with { ExitCode = null, Signal = 24 }));
+    [Fact] public void SigXfsz_ListsDisk() => Assert.Equal(["disk"], OutcomeClassifier.LimitsReached(Started with { ExitCode = null, Signal = 25 }));
+
+    [Fact]
+    public void Everything_IsListedOnceInTheDocumentedOrder() =>
+        Assert.Equal(LimitNames.All, OutcomeClassifier.LimitsReached(Started with
+        {
+            ExitCode = null, Signal = 9, TimedOut = true, OomKilled = true, PidsLimitHit = true,
+            OutputLimitHit = true, StdoutTruncated = true, DiskFull = true, CpuThrottled = true,
+        }));
+}

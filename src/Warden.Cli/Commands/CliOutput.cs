@@ -15,6 +15,6 @@ internal static class CliOutput
             Console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, Dictionary<string, string>> { ["error"] = new() { ["code"] = ex.Code, ["message"] = ex.Message } }, WardenJson.Indented));
         else
             Console.Error.WriteLine($"warden: {ex.Message}");
-        return ex is InvalidRequestException or LanguageUnavailableException ? 2 : 3;
+        return ex is InvalidRequestException or LanguageUnavailableException or LanguageAmbiguousException ? 2 : 3;
     }
 }

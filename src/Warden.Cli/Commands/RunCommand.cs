@@ -19,8 +19,8 @@ internal static class RunCommand
 
     public static Command Create()
     {
-        var file = new Argument<FileInfo?>("file") { Description = "Source file to run; its extension picks the language unless -l is given.", Arity = ArgumentArity.ZeroOrOne };
-        var language = new Option<string?>("--language", "-l") { Description = "Language id or alias (see `warden languages`)." };
+        var file = new Argument<FileInfo?>("file") { Description = "Source file to run; without -l its language is told from its shebang, then its extension, then its content.", Arity = ArgumentArity.ZeroOrOne };
+        var language = new Option<string?>("--language", "-l") { Description = "Language id or alias (see `warden languages`); default auto: detected, and refused (exit 2, with the candidates) when unclear." };
         var code = new Option<string?>("--code", "-c") { Description = "Code to run. Without FILE or -c, code is read from stdin." };
         var json = new Option<bool>("--json") { Description = "Print the result object (DESIGN.md §7) instead of the program's output." };
         var timeout = new Option<double?>("--timeout", "-t") { Description = "Wall-clock timeout in seconds (default 30)." };
@@ -137,6 +137,8 @@ internal static class RunCommand
             Console.Error.Write(compile.Stderr + compile.Stdout);
         if (result.Reason is not (RunReason.Exited or RunReason.Signaled) || result.StdoutTruncated || result.StderrTruncated)
             Console.Error.WriteLine($"warden: {ReasonText(result.Reason)}: {result.Message}");
+        if (result.LimitsReached.Count > 0 && result.Reason is RunReason.Exited or RunReason.Signaled)
+            Console.Error.WriteLine($"warden: limits reached during the run: {string.Join(", ", result.LimitsReached)}");
         if (result.Reason == RunReason.SandboxError && result.Diagnostic is { } diag)
             Console.Error.WriteLine("warden: detail: " + diag);
         return result;
@@ -177,8 +179,6 @@ internal static class RunCommand
         {
             if (!file.Exists) throw new InvalidRequestException("file", $"{file.FullName} does not exist.");
             source = File.ReadAllText(file.FullName);
-            language ??= LanguageRegistry.BuiltIn().FirstOrDefault(d => d.Extensions.Contains(file.Extension, StringComparer.OrdinalIgnoreCase))?.Id
-                ?? throw new InvalidRequestException("--language", $"Cannot tell the language of '{file.Name}'; pass -l.");
             if (stdin is null && Console.IsInputRedirected) stdin = Console.In.ReadToEnd();
         }
         else if (code is not null)
@@ -191,7 +191,6 @@ internal static class RunCommand
             if (!Console.IsInputRedirected) throw new InvalidRequestException("--code", "Give FILE, --code, or code on stdin.");
             source = Console.In.ReadToEnd();
         }
-        if (language is null) throw new InvalidRequestException("--language", "Pass -l LANGUAGE (see `warden languages`).");
         var vars = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in env)
         {
@@ -202,6 +201,7 @@ internal static class RunCommand
         return new RunRequest
         {
             Language = language,
+            SourceName = file?.Name,
             Code = source,
             Stdin = stdin,
             Env = vars,

@@ -8,8 +8,21 @@ namespace Warden.Execution;
 /// </summary>
 public sealed record RunRequest
 {
-    /// <summary>Language id or alias, such as <c>python</c> or <c>c++</c>.</summary>
-    public required string Language { get; init; }
+    /// <summary>
+    /// Language id or alias, such as <c>python</c> or <c>c++</c>. Absent or <c>auto</c>: detected from
+    /// the code's shebang, then the file name (<see cref="SourceName"/>, or <see cref="Entry"/>),
+    /// then the content; a detection that is not confident is refused with
+    /// <see cref="LanguageAmbiguousException"/>, never guessed.
+    /// </summary>
+    public string? Language { get; init; }
+
+    /// <summary>
+    /// The name of the file <see cref="Code"/> came from (the CLI's FILE), a hint for language
+    /// detection only: the code is still written to the language's own source file. Not part of
+    /// the HTTP contract.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? SourceName { get; init; }
 
     /// <summary>Source code, written to the language's default file (for example <c>main.py</c>).</summary>
     public string? Code { get; init; }

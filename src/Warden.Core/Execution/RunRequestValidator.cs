@@ -21,8 +21,7 @@ public static class RunRequestValidator
     /// <summary>Checks the request's shape; throws <see cref="InvalidRequestException"/> naming the field.</summary>
     public static void Validate(RunRequest r)
     {
-        if (string.IsNullOrWhiteSpace(r.Language)) throw new InvalidRequestException("language", "language is required.");
-        NoNul("language", r.Language);
+        if (r.Language is not null) NoNul("language", r.Language);
         if (r.Code is null && (r.Files is null || r.Files.Count == 0))
             throw new InvalidRequestException("code", "Either code or files must be given.");
         long total = 0;

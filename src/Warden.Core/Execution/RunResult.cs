@@ -8,8 +8,20 @@ public sealed record RunResult
 {
     /// <summary>The language id that ran.</summary>
     public required string Language { get; init; }
+    /// <summary>
+    /// How <see cref="Language"/> was chosen: <c>request</c> (named by the caller), or detected from
+    /// the code's <c>shebang</c> line, its <c>filename</c>'s extension, or its <c>content</c>.
+    /// </summary>
+    public string LanguageSource { get; init; } = Languages.LanguageSources.Request;
     /// <summary>Why the run ended.</summary>
     public required RunReason Reason { get; init; }
+    /// <summary>
+    /// Every limit the program reached during the run, read from the sandbox's own counters,
+    /// whatever <see cref="Reason"/> says (a program that hit the task limit and still exited 0
+    /// lists <c>pids</c>): <c>timeout</c>, <c>memory</c>, <c>pids</c>, <c>output</c>, <c>disk</c>,
+    /// <c>cpu-throttled</c>, in that order. Empty when none was reached. See docs/api.md.
+    /// </summary>
+    public IReadOnlyList<string> LimitsReached { get; init; } = [];
     /// <summary>The exit code; null when the program was killed by a signal or never started.</summary>
     public int? ExitCode { get; init; }
     /// <summary>The terminating signal's name, such as <c>SIGKILL</c>; null when it exited.</summary>

@@ -80,7 +80,7 @@ public sealed class Runner : ISandboxRunner
     private async Task<RunResult> RunCoreAsync(RunRequest request, ChannelWriter<RunEvent>? events, CancellationToken ct)
     {
         RunRequestValidator.Validate(request);
-        var lang = _languages.Require(request.Language);
+        var (lang, languageSource) = ResolveLanguage(request);
         var limits = (request.Limits ?? new LimitsRequest()).Resolve(_defaults);
         if (limits.MemoryMb < lang.MinMemoryMb)
             throw new InvalidRequestException("limits.memoryMb", $"{lang.Id} needs at least {lang.MinMemoryMb} MiB of memory.");
@@ -120,7 +120,7 @@ public sealed class Runner : ISandboxRunner
             };
             if (events is not null) await events.WriteAsync(new RunStarted("compile"), ct).ConfigureAwait(false);
             var compiled = await _backend.ExecuteAsync(compileSpec, Forward(events, "compile", ct), ct).ConfigureAwait(false);
-            compileResult = ToResult(lang, limits, compiled, null);
+            compileResult = ToResult(lang, languageSource, limits, compiled, null);
             if (compileResult.Reason != RunReason.Exited || compileResult.ExitCode != 0)
             {
                 var reason = compileResult.Reason == RunReason.SandboxError ? RunReason.SandboxError : RunReason.CompileError;
@@ -161,19 +161,57 @@ public sealed class Runner : ISandboxRunner
         };
         if (events is not null) await events.WriteAsync(new RunStarted("run"), ct).ConfigureAwait(false);
         var outcome = await _backend.ExecuteAsync(spec, Forward(events, "run", ct), ct).ConfigureAwait(false);
-        return ToResult(lang, limits, outcome, compileResult) with { Findings = findings };
+        return ToResult(lang, languageSource, limits, outcome, compileResult) with { Findings = findings };
+    }
+
+    /// <summary>
+    /// The language a request named, or (absent or <c>auto</c>) the one <see cref="LanguageDetector"/>
+    /// tells from the program, and how it was chosen. Refuses what detection cannot tell.
+    /// </summary>
+    private (LanguageDefinition Language, string Source) ResolveLanguage(RunRequest request)
+    {
+        if (!LanguageDetector.IsAuto(request.Language))
+            return (_languages.Require(request.Language!), LanguageSources.Request);
+        string program, name;
+        if (request.Code is not null)
+        {
+            program = request.Code;
+            name = request.SourceName ?? "";
+        }
+        else
+        {
+            if (request.Entry is null)
+                throw new InvalidRequestException("entry", "Without code or a language, set entry to the program's file so its language can be told.");
+            name = RunRequestValidator.ValidateRelativePath("entry", request.Entry);
+            var file = request.Files!.FirstOrDefault(f => RunRequestValidator.ValidateRelativePath("files.path", f.Path) == name)
+                ?? throw new InvalidRequestException("entry", $"No file named {name} among files; set entry to the program's file.");
+            program = file.Content ?? Encoding.UTF8.GetString(Convert.FromBase64String(file.ContentBase64!));
+        }
+        var detected = LanguageDetector.Detect(program, name.Length == 0 ? null : name, _languages.Definitions);
+        if (detected.Language is null && detected.Unsupported)
+            throw new LanguageUnavailableException(LanguageDetector.Auto, detected.Reason + " Set the language explicitly if it is one Warden runs.");
+        if (detected.Language is null)
+        {
+            var known = string.Join(", ", _languages.Definitions.Where(d => d.Extensions.Count > 0).Select(d => d.Id));
+            throw new LanguageAmbiguousException(detected.Candidates, detected.Candidates.Count > 0
+                ? $"Cannot tell the language for sure: {detected.Reason} Set the language explicitly; candidates: {string.Join(", ", detected.Candidates)}."
+                : $"Cannot tell the language: {detected.Reason} Set the language explicitly; known: {known}.");
+        }
+        return (_languages.Require(detected.Language.Id), detected.Source!);
     }
 
     private static Func<OutputChunk, ValueTask>? Forward(ChannelWriter<RunEvent>? events, string phase, CancellationToken ct) =>
         events is null ? null : chunk => events.WriteAsync(new RunOutput(phase, chunk.IsStderr ? "stderr" : "stdout", chunk.Text), ct);
 
-    private static RunResult ToResult(LanguageDefinition lang, Limits limits, SandboxOutcome o, RunResult? compile)
+    private static RunResult ToResult(LanguageDefinition lang, string languageSource, Limits limits, SandboxOutcome o, RunResult? compile)
     {
         var reason = OutcomeClassifier.Classify(o);
         return new RunResult
         {
             Language = lang.Id,
+            LanguageSource = languageSource,
             Reason = reason,
+            LimitsReached = OutcomeClassifier.LimitsReached(o),
             ExitCode = o.Started && o.Signal is null ? o.ExitCode : null,
             Signal = o.Started && o.Signal is { } s ? OutcomeClassifier.SignalName(s) : null,
             Stdout = o.Stdout,

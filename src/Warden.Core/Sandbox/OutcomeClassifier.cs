@@ -5,7 +5,7 @@ namespace Warden.Sandbox;
 /// <summary>Turns the raw facts of a sandboxed command into the <see cref="RunReason"/> of the result contract.</summary>
 public static class OutcomeClassifier
 {
-    private const int SigKill = 9, SigXcpu = 24;
+    private const int SigKill = 9, SigXcpu = 24, SigXfsz = 25;
 
     /// <summary>
     /// Order matters: a sandbox that never started is a sandbox error; a kill Warden was asked
@@ -25,6 +25,28 @@ public static class OutcomeClassifier
         if (o.Signal is SigXcpu) return RunReason.Timeout;
         if (o.Signal is not null) return o.Signal == SigKill && o.OomKilled ? RunReason.Memory : RunReason.Signaled;
         return RunReason.Exited;
+    }
+
+    /// <summary>
+    /// Every limit the run reached, whatever its <see cref="RunReason"/> (a program can hit a
+    /// limit, recover and exit 0). In a fixed order, each at most once:
+    /// <c>timeout</c> (Warden's wall-clock kill, or SIGXCPU at the CPU-seconds rlimit),
+    /// <c>memory</c> (the cgroup counted an OOM kill), <c>pids</c> (the cgroup refused a fork at
+    /// its task limit), <c>output</c> (a stream went past the output cap), <c>disk</c> (a writable
+    /// tmpfs was full at the end, or a write past the file-size rlimit got SIGXFSZ) and
+    /// <c>cpu-throttled</c> (the cgroup was held back at its CPU quota at least once).
+    /// </summary>
+    public static IReadOnlyList<string> LimitsReached(SandboxOutcome o)
+    {
+        if (!o.Started) return [];
+        var reached = new List<string>(2);
+        if (o.TimedOut || o.Signal is SigXcpu) reached.Add(LimitNames.Timeout);
+        if (o.OomKilled) reached.Add(LimitNames.Memory);
+        if (o.PidsLimitHit) reached.Add(LimitNames.Pids);
+        if (o.OutputLimitHit || o.StdoutTruncated || o.StderrTruncated) reached.Add(LimitNames.Output);
+        if (o.DiskFull || o.Signal is SigXfsz) reached.Add(LimitNames.Disk);
+        if (o.CpuThrottled) reached.Add(LimitNames.CpuThrottled);
+        return reached;
     }
 
     /// <summary>A short human explanation for reasons that need one.</summary>

@@ -26,6 +26,10 @@ public sealed record SandboxOutcome
     public bool OomKilled { get; init; }
     /// <summary>The sandbox's cgroup refused at least one fork at the task limit.</summary>
     public bool PidsLimitHit { get; init; }
+    /// <summary>The sandbox's cgroup was throttled at its CPU quota at least once during the run (<c>cpu.stat</c> nr_throttled).</summary>
+    public bool CpuThrottled { get; init; }
+    /// <summary>A writable tmpfs of the sandbox (/workspace, /tmp, /dev/shm) was full when the program ended, as reported from inside the sandbox.</summary>
+    public bool DiskFull { get; init; }
     /// <summary>Standard output (decoded, capped).</summary>
     public string Stdout { get; init; } = "";
     /// <summary>Standard error (decoded, capped).</summary>

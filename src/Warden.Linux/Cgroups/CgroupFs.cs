@@ -83,6 +83,25 @@ internal static class CgroupFs
         long.TryParse(TryRead(file)?.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0;
 
     /// <summary>Reads the value of <paramref name="key"/> in a flat keyed file (memory.events, pids.events, cpu.stat).</summary>
+    /// <summary>Two keys of one flat-keyed file (such as cpu.stat), read with one open; 0 for a missing key.</summary>
+    public static (long First, long Second) ReadKeys(string file, string first, string second)
+    {
+        var text = TryRead(file);
+        if (text is null) return (0, 0);
+        return (KeyIn(text, first), KeyIn(text, second));
+    }
+
+    private static long KeyIn(string text, string key)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && parts[0] == key && long.TryParse(parts[1], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v))
+                return v;
+        }
+        return 0;
+    }
+
     public static long ReadKey(string file, string key)
     {
         var text = TryRead(file);

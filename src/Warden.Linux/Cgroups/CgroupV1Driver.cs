@@ -98,6 +98,7 @@ internal sealed class CgroupV1Driver : ICgroupDriver
         var acct = _mounts.ContainsKey("cpuacct") ? Path.Combine(Parent("cpuacct"), name) : null;
         var memDir = Path.Combine(Parent("memory"), name);
         var pidsDir = Path.Combine(Parent("pids"), name);
+        var cpuDir = Path.Combine(Parent("cpu"), name);
         return new SandboxCgroup(
             dirs,
             dirs.Select(d => Path.Combine(d, "cgroup.procs")).ToList(),
@@ -106,7 +107,8 @@ internal sealed class CgroupV1Driver : ICgroupDriver
                 CgroupFs.ReadKey(Path.Combine(memDir, "memory.oom_control"), "oom_kill"),
                 CgroupFs.ReadKey(Path.Combine(pidsDir, "pids.events"), "max"),
                 acct is null ? 0 : CgroupFs.ReadLong(Path.Combine(acct, "cpuacct.usage")) / 1e6,
-                acct is not null),
+                acct is not null,
+                CgroupFs.ReadKey(Path.Combine(cpuDir, "cpu.stat"), "nr_throttled")),
             killFile: null,
             currentMemoryFile: Path.Combine(memDir, "memory.usage_in_bytes"));
     }

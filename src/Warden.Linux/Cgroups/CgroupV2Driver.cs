@@ -80,12 +80,14 @@ internal sealed class CgroupV2Driver : ICgroupDriver
             {
                 var peakFile = Path.Combine(d, "memory.peak");
                 var peak = File.Exists(peakFile) ? CgroupFs.ReadLong(peakFile) : CgroupFs.ReadLong(Path.Combine(d, "memory.current"));
+                var (usageUsec, throttled) = CgroupFs.ReadKeys(Path.Combine(d, "cpu.stat"), "usage_usec", "nr_throttled");
                 return new CgroupStats(
                     peak,
                     CgroupFs.ReadKey(Path.Combine(d, "memory.events"), "oom_kill"),
                     CgroupFs.ReadKey(Path.Combine(d, "pids.events"), "max"),
-                    CgroupFs.ReadKey(Path.Combine(d, "cpu.stat"), "usage_usec") / 1000.0,
-                    true);
+                    usageUsec / 1000.0,
+                    true,
+                    throttled);
             },
             killFile: Path.Combine(d, "cgroup.kill"),
             currentMemoryFile: Path.Combine(d, "memory.current"));

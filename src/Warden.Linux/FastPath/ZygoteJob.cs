@@ -56,7 +56,10 @@ internal sealed class ZygoteJob
         }
         if (ready[0] != (byte)'R') throw new SandboxException("a zygote child sent an unexpected ready signal");
         IdleBytes = Cgroup.CurrentMemory();
+        _throttledWhenPrepared = Cgroup.ReadStats().CpuThrottled;
     }
+
+    private long _throttledWhenPrepared;
 
     /// <summary>What the child's cgroup was charged once it was prepared (it stays put while the child waits).</summary>
     public long IdleBytes { get; private set; }
@@ -176,6 +179,9 @@ internal sealed class ZygoteJob
                 OutputLimitHit = cause == KillCause.OutputLimit,
                 OomKilled = stats.OomKills > 0,
                 PidsLimitHit = stats.PidsLimitHits > 0,
+                // Counted from the moment the child was prepared: its preparation is not the program's.
+                CpuThrottled = stats.CpuThrottled > _throttledWhenPrepared,
+                DiskFull = col.DiskFull || report.DiskFull,
                 Stdout = ran ? OutputPump.Decode(outBytes) : "",
                 Stderr = ran ? OutputPump.Decode(errBytes) : "",
                 StdoutTruncated = outTrunc,

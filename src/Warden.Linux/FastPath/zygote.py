@@ -329,6 +329,15 @@ def run_job(job, col_fd):
             pass
     if job.get("collect"):
         collect(col_fd, job["collect"], int(job.get("collectMax", 16 << 20)))
+    # A full tmpfs (less than 64 KiB left) is reported as "U": the result's limitsReached "disk".
+    for d in ("/workspace", "/tmp", "/dev/shm"):
+        try:
+            sv = os.statvfs(d)
+            if sv.f_blocks and sv.f_bavail * sv.f_frsize < 65536:
+                write_all(col_fd, b"U\n")
+                break
+        except Exception:  # the program may have broken os; the report must still go out
+            pass
     # The exit code, then every descriptor let go: Warden answers once this record is in and its
     # pipes are at end of file (it kills what is left of the job first), not after the kernel has
     # torn down this process's copy of the zygote's address space (~2 ms). A daemon still holding

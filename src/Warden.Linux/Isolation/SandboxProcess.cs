@@ -255,6 +255,8 @@ internal sealed class SandboxProcess : IInteractiveSandbox
             KilledByWarden = cause == KillCause.Killed,
             OomKilled = stats.OomKills > 0,
             PidsLimitHit = stats.PidsLimitHits > 0,
+            CpuThrottled = stats.CpuThrottled > 0,
+            DiskFull = report.DiskFull,
             Stdout = started ? OutputPump.Decode(outBytes) : "",
             Stderr = started ? stderrText : "",
             StdoutTruncated = outTrunc,

@@ -20,6 +20,8 @@ internal sealed record StatusReport
     public long MaxRssKb { get; init; }
     public List<CollectedFile> Files { get; init; } = [];
     public bool Complete { get; init; }
+    /// <summary>"U": a writable tmpfs of the sandbox was (all but) full when the program ended.</summary>
+    public bool DiskFull { get; init; }
 }
 
 /// <summary>Reads and parses the helper's status pipe, keeping at most a bounded number of bytes.</summary>
@@ -95,6 +97,9 @@ internal static class StatusChannel
                     break;
                 case "Q" when p.Length >= 2:
                     r = r with { QuitCode = Int(p[1]) };
+                    break;
+                case "U":
+                    r = r with { DiskFull = true };
                     break;
                 case "D":
                     r = r with { Complete = true };

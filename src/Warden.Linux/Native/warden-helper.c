@@ -70,6 +70,7 @@
 #include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -287,6 +288,21 @@ static void walk(int dirfd, const char *prefix, int depth)
     closedir(d);
 }
 
+/* Whether a writable tmpfs of the sandbox is full (less than 64 KiB left) now that the program
+ * has ended: reported as "U" for the result's limitsReached ("disk"). A write that failed with
+ * ENOSPC leaves its tmpfs full unless the program deleted files afterwards. */
+static int tmpfs_full(void)
+{
+    static const char *const dirs[] = { "/workspace", "/tmp", "/dev/shm" };
+    for (size_t k = 0; k < sizeof dirs / sizeof dirs[0]; k++) {
+        struct statvfs sv;
+        if (statvfs(dirs[k], &sv) == 0 && sv.f_blocks > 0 &&
+            (unsigned long long)sv.f_bavail * sv.f_frsize < (64ULL << 10))
+            return 1;
+    }
+    return 0;
+}
+
 static int report_status(int status, const struct rusage *ru)
 {
     char line[128];
@@ -371,6 +387,7 @@ static int exec_mode(int argc, char **argv)
         if (w == pid) break;
         if (w < 0 && errno != EINTR) die("wait4");
     }
+    if (tmpfs_full()) write_all(STATUS_FD, "U\n", 2);
     int code = report_status(status, &ru);
 
     if (npatterns > 0) {

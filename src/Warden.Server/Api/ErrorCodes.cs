@@ -17,6 +17,7 @@ internal static class ErrorCodes
     public const string TooManySessions = "too-many-sessions";
     public const string QuotaExceeded = "quota-exceeded";
     public const string LanguageUnavailable = "language-unavailable";
+    public const string LanguageAmbiguous = "language-ambiguous";
     public const string IsolationUnavailable = "isolation-unavailable";
     public const string SandboxError = "sandbox-error";
     public const string ShuttingDown = "shutting-down";

@@ -43,6 +43,8 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 return (a.Status, a.Code, a.Message, a.Field, a.RetryAfter);
             case InvalidRequestException i:
                 return (400, i.Code, i.Message, i.Field, null);
+            case LanguageAmbiguousException amb:
+                return (422, amb.Code, amb.Message, "language", null);
             case LanguageUnavailableException l:
                 return (400, l.Code, SystemEndpoints.WithoutHostPaths(l.Message), "language", null);
             case Sessions.SessionNotFoundException:

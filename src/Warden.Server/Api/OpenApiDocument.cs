@@ -8,6 +8,7 @@ internal static class OpenApiDocument
 {
     public static void Configure(OpenApiOptions o)
     {
+        RunContractSchema.Configure(o);
         o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info = new OpenApiInfo

@@ -23,7 +23,7 @@ internal static class RunEndpoints
             .RequireAuthorization(Policies.Runner)
             .Accepts<RunRequest>("application/json")
             .Produces<RunResult>(200, "application/json", StreamFormats.NdJson, StreamFormats.EventStream)
-            .Produces<ErrorResponse>(400).Produces<ErrorResponse>(403).Produces<ErrorResponse>(413).Produces<ErrorResponse>(429).Produces<ErrorResponse>(503);
+            .Produces<ErrorResponse>(400).Produces<ErrorResponse>(403).Produces<ErrorResponse>(413).Produces<ErrorResponse>(422).Produces<ErrorResponse>(429).Produces<ErrorResponse>(503);
     }
 
     private static async Task RunAsync(HttpContext context, ISandboxRunner runner, RunQuota quota, RunTracker tracker, ServerSettings settings)
@@ -33,7 +33,7 @@ internal static class RunEndpoints
         var request = await JsonBody.ReadAsync(context, ServerJson.RunRequest).ConfigureAwait(false);
         if (audit is not null)
         {
-            audit.Target = request.Language;
+            audit.Target = request.Language ?? Languages.LanguageDetector.Auto;
             if (settings.Options.Audit.KeepCode) audit.Code = request.Code;
         }
         RunRequestValidator.Validate(request);
@@ -82,7 +82,7 @@ internal static class RunEndpoints
         catch (WardenException ex) when (!context.RequestAborted.IsCancellationRequested && ex is not ApiException)
         {
             audit?.Fail(ex.Code);
-            var safe = ex is InvalidRequestException or LanguageUnavailableException ? ex.Message : $"The run failed. (request {context.TraceIdentifier})";
+            var safe = ex is InvalidRequestException or LanguageUnavailableException or LanguageAmbiguousException ? ex.Message : $"The run failed. (request {context.TraceIdentifier})";
             await StreamFormats.WriteAsync(context, format, "error",
                 JsonSerializer.SerializeToUtf8Bytes(new StreamErrorEvent("error", new ErrorDetail(ex.Code, safe)), ServerJsonContext.Default.StreamErrorEvent)).ConfigureAwait(false);
         }

@@ -40,7 +40,7 @@ public sealed class CgroupDriverTests
         tree.Write("12345678\n", "warden", "p1-2", "s1", "memory.peak");
         tree.Write("low 0\nhigh 0\nmax 7\noom 2\noom_kill 1\noom_group_kill 0\n", "warden", "p1-2", "s1", "memory.events");
         tree.Write("max 3\n", "warden", "p1-2", "s1", "pids.events");
-        tree.Write("usage_usec 250000\nuser_usec 200000\nsystem_usec 50000\n", "warden", "p1-2", "s1", "cpu.stat");
+        tree.Write("usage_usec 250000\nuser_usec 200000\nsystem_usec 50000\nnr_periods 40\nnr_throttled 6\nthrottled_usec 9000\n", "warden", "p1-2", "s1", "cpu.stat");
 
         var s = cg.ReadStats();
 
@@ -48,6 +48,7 @@ public sealed class CgroupDriverTests
         Assert.Equal(1, s.OomKills);
         Assert.Equal(3, s.PidsLimitHits);
         Assert.Equal(250.0, s.CpuMs);
+        Assert.Equal(6, s.CpuThrottled);
     }
 
     [Fact]
@@ -111,6 +112,7 @@ public sealed class CgroupDriverTests
         tree.Write("oom_kill_disable 0\nunder_oom 0\noom_kill 2\n", "memory", "warden", "p9-9", "s1", "memory.oom_control");
         tree.Write("max 5\n", "pids", "warden", "p9-9", "s1", "pids.events");
         tree.Write("1500000000\n", "cpuacct", "warden", "p9-9", "s1", "cpuacct.usage");
+        tree.Write("nr_periods 12\nnr_throttled 4\nthrottled_time 5000000\n", "cpu", "warden", "p9-9", "s1", "cpu.stat");
 
         var s = cg.ReadStats();
 
@@ -119,6 +121,7 @@ public sealed class CgroupDriverTests
         Assert.Equal(5, s.PidsLimitHits);
         Assert.Equal(1500.0, s.CpuMs);
         Assert.True(s.HasCpu);
+        Assert.Equal(4, s.CpuThrottled);
     }
 
     [Theory]

@@ -20,6 +20,13 @@ public sealed class StatusChannelTests
     }
 
     [Fact]
+    public void Parse_FullTmpfsReport_IsDiskFull()
+    {
+        Assert.True(StatusChannel.Parse(B("S 3\nU\nX 0 0 0 100\nD\n")).DiskFull);
+        Assert.False(StatusChannel.Parse(B("S 3\nX 0 0 0 100\nD\n")).DiskFull);
+    }
+
+    [Fact]
     public void Parse_Signal()
     {
         var r = StatusChannel.Parse(B("S 3\nK 11 0 0 100\nD\n"));

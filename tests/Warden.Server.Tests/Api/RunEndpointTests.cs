@@ -27,6 +27,49 @@ public sealed class RunEndpointTests(SharedServer server)
             Assert.True(body.TryGetProperty(field, out _), "missing " + field);
     }
 
+    [Theory]
+    [InlineData("""{"code": "print(6 * 7)"}""", "python", "content")]
+    [InlineData("""{"language": "auto", "code": "#!/bin/bash\necho $((6 * 7))"}""", "bash", "shebang")]
+    [InlineData("""{"language": "auto", "files": [{"path": "prog.js", "content": "x = 6 * 7\nconsole.log(x)"}], "entry": "prog.js"}""", "javascript", "filename")]
+    [InlineData("""{"language": "python", "code": "print(6 * 7)"}""", "python", "request")]
+    public async Task Run_WithoutALanguage_DetectsItAndSaysHow(string json, string language, string source)
+    {
+        using var c = Host.Client(Host.AliceKey);
+        using var r = await c.PostAsync("/v1/runs", WardenTestHost.Json(json));
+        var body = await Http.JsonAsync(r);
+        Assert.True(r.StatusCode == HttpStatusCode.OK, body.ToString());
+        Assert.Equal(language, body.GetProperty("language").GetString());
+        Assert.Equal(source, body.GetProperty("languageSource").GetString());
+        Assert.Equal("42\n", body.GetProperty("stdout").GetString());
+        Assert.Equal(0, body.GetProperty("limitsReached").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("""{"code": "x = 1"}""", "python")]
+    [InlineData("""{"language": "auto", "code": "hello world"}""", "python")]
+    public async Task Run_AmbiguousCode_Is422LanguageAmbiguousAndNothingRuns(string json, string named)
+    {
+        using var c = Host.Client(Host.AliceKey);
+        using var r = await c.PostAsync("/v1/runs", WardenTestHost.Json(json));
+        var body = await Http.JsonAsync(r);
+        Assert.Equal((HttpStatusCode)422, r.StatusCode);
+        var error = body.GetProperty("error");
+        Assert.Equal("language-ambiguous", error.GetProperty("code").GetString());
+        Assert.Equal("language", error.GetProperty("field").GetString());
+        Assert.Contains(named, error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Run_ShebangOfALanguageWardenDoesNotRun_Is400LanguageUnavailable()
+    {
+        using var c = Host.Client(Host.AliceKey);
+        using var r = await c.PostAsync("/v1/runs", WardenTestHost.Json("""{"code": "#!/usr/bin/perl\nprint 1;"}"""));
+        var body = await Http.JsonAsync(r);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Equal("language-unavailable", body.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("perl", body.GetProperty("error").GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task Run_Timeout_IsDataNotAnError()
     {
@@ -147,7 +190,7 @@ public sealed class RunEndpointTests(SharedServer server)
     }
 
     [Theory]
-    [InlineData("""{"code": "1"}""", "language")]
+    [InlineData("""{"code": 5}""", "code")]
     [InlineData("""{"language": "python", "code": 5}""", "code")]
     [InlineData("""{"language": "python", "code": "1", "limits": {"memoryMb": "lots"}}""", "limits.memoryMb")]
     [InlineData("""{"language": "python", "code": "1", "limits": {"memoryMb": -5}}""", "limits.memoryMb")]

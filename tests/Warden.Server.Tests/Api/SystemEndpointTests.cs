@@ -77,5 +77,21 @@ public sealed class SystemEndpointTests(SharedServer server)
         Assert.True(doc.GetProperty("components").GetProperty("schemas").TryGetProperty("RunRequest", out _));
     }
 
+    [Fact]
+    public async Task OpenApi_DocumentsLimitsReachedAndAnOptionalLanguage()
+    {
+        using var c = Host.Client(Host.AliceReaderKey);
+        using var r = await c.GetAsync("/openapi/v1.json");
+        var schemas = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("components").GetProperty("schemas");
+        var result = schemas.GetProperty("RunResult").GetProperty("properties");
+        var limits = result.GetProperty("limitsReached");
+        Assert.Contains("nr_throttled", limits.GetProperty("description").GetString());
+        Assert.Equal(["timeout", "memory", "pids", "output", "disk", "cpu-throttled"], limits.GetProperty("items").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal(["request", "shebang", "filename", "content"], result.GetProperty("languageSource").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!));
+        var request = schemas.GetProperty("RunRequest");
+        Assert.Contains("auto", request.GetProperty("properties").GetProperty("language").GetProperty("description").GetString());
+        Assert.True(!request.TryGetProperty("required", out var required) || required.EnumerateArray().All(e => e.GetString() != "language"));
+    }
+
     private static string Normalize(string route) => "/" + route.TrimStart('/').TrimEnd('/').Replace("{**", "{", StringComparison.Ordinal).Replace("{*", "{", StringComparison.Ordinal);
 }
