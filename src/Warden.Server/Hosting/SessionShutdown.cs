@@ -43,7 +43,7 @@ internal sealed partial class SessionShutdown(ISessionManager sessions, IWardenS
     }
 
     /// <summary>How an ended session is stored; the store keeps the first end it is told of and never revives it.</summary>
-    internal static SessionRecord ToRecord(SessionInfo s) => new()
+    private static SessionRecord ToRecord(SessionInfo s) => new()
     {
         Id = s.Id,
         Owner = s.Owner,

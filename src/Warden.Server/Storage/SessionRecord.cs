@@ -3,6 +3,11 @@ namespace Warden.Server.Storage;
 /// <summary>A session's metadata as stored: who owns it and whether it is live. Never its code or output.</summary>
 internal sealed record SessionRecord
 {
+    /// <summary>Values of <see cref="State"/>.</summary>
+    public const string Live = "live", Closed = "closed", Lost = "lost";
+    /// <summary>The reason stored for sessions still live when a Warden that did not stop cleanly starts again.</summary>
+    public const string ServerRestart = "server-restart";
+
     public required string Id { get; init; }
     public required string Owner { get; init; }
     public string? KeyId { get; init; }
@@ -13,9 +18,6 @@ internal sealed record SessionRecord
     /// without recording an end).
     /// </summary>
     public required string State { get; init; }
-    public const string Live = "live", Closed = "closed", Lost = "lost";
-    /// <summary>The reason stored for sessions still live when a Warden that did not stop cleanly starts again.</summary>
-    public const string ServerRestart = "server-restart";
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public string? EndReason { get; init; }
