@@ -15,7 +15,7 @@ internal sealed class UnisolatedPythonRunner : ISandboxRunner
 {
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken = default)
     {
-        if (request.Language != "python") throw new LanguageUnavailableException(request.Language, "The baseline runs Python only.");
+        if (request.Language != "python") throw new LanguageUnavailableException(request.Language ?? "", "The baseline runs Python only.");
         var dir = Directory.CreateTempSubdirectory("warden-bench-baseline-").FullName;
         try
         {
