@@ -25,8 +25,12 @@ public static class HostFeatures
     private static readonly Lazy<LanguageRegistry> Languages = new(() =>
         new LanguageRegistry(LanguageRegistry.BuiltIn(), p => SandboxAccess.CanExecute(p, Libc.geteuid() == 0)));
 
-    /// <summary>Why <paramref name="need"/> is missing on this host, or null when it is there.</summary>
-    public static string? Missing(HostNeed need) => need switch
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<HostNeed, Lazy<string?>> Probed = new();
+
+    /// <summary>Why <paramref name="need"/> is missing on this host, or null when it is there (probed once per process).</summary>
+    public static string? Missing(HostNeed need) => Probed.GetOrAdd(need, n => new Lazy<string?>(() => Probe(n))).Value;
+
+    private static string? Probe(HostNeed need) => need switch
     {
         HostNeed.X86_64 => RuntimeInformation.ProcessArchitecture == Architecture.X64 ? null
             : $"the test uses x86_64 syscall numbers or instructions; this host is {RuntimeInformation.ProcessArchitecture}",
