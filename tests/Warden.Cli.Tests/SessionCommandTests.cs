@@ -1,3 +1,4 @@
+using Warden.TestSupport;
 using System.Text.Json;
 using Warden.Cli.Commands.Sessions;
 
@@ -21,7 +22,7 @@ public sealed class SessionCommandTests
         print("never")
         """;
 
-    [Fact]
+    [HostFact(HostNeed.Matplotlib)]
     public async Task SessionExec_Json_PrintsJupyterShapedOutputsOfEveryCell_AndStopsAtTheFirstError()
     {
         var dir = Directory.CreateTempSubdirectory("warden-cli-");
@@ -49,7 +50,7 @@ public sealed class SessionCommandTests
         }
     }
 
-    [Fact]
+    [HostFact(HostNeed.Matplotlib)]
     public async Task SessionExec_Text_PrintsOutputs_AndSavesImagesUnderOutDir()
     {
         var dir = Directory.CreateTempSubdirectory("warden-cli-");

@@ -90,6 +90,16 @@ public class ZygoteEngineFixture : EngineFixture
     /// <inheritdoc />
     public override IReadOnlyList<string> PythonPaths { get; } = ["zygote", "zygote-on-demand"];
 
+    /// <summary>Runs JavaScript once (which seeds the pool's limits) and waits for a prepared node sandbox.</summary>
+    public async Task EnsurePreparedNodeAsync()
+    {
+        var pool = Backend.ZygotePool!;
+        if (pool.PreparedNodeCount == 0) await RunAsync("javascript", "console.log('seed')");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (pool.PreparedNodeCount == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.True(pool.PreparedNodeCount > 0, "no node sandbox was prepared: " + pool.LastFallback);
+    }
+
     /// <summary>A zygote killed by an earlier test is replaced before the next Python run (the pool heals).</summary>
     protected override async Task BeforeRunAsync(string language)
     {

@@ -61,6 +61,14 @@ internal static class BpfCompiler
                         block.Add(new(JsetK, 0, 1, c.Value));
                         block.Add(deny);
                         break;
+                    case ArgOp.NotOneOf:
+                        // One JEQ per allowed value, each jumping over the rest and the deny.
+                        var allowed = c.Values ?? throw new InvalidOperationException($"seccomp rule for {rule.Syscall}: NotOneOf without values");
+                        if (allowed.Count is 0 or > 250) throw new InvalidOperationException($"seccomp rule for {rule.Syscall}: {allowed.Count} values");
+                        for (var i = 0; i < allowed.Count; i++)
+                            block.Add(new(JeqK, (byte)(allowed.Count - i), 0, allowed[i]));
+                        block.Add(deny);
+                        break;
                     case ArgOp.MaskedEquals:
                         block.Add(new(AndK, 0, 0, c.Mask));
                         block.Add(new(JeqK, 0, 1, c.Value));

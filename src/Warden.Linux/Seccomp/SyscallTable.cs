@@ -38,7 +38,7 @@ internal sealed class SyscallTable
     /// <summary>x86_64, native ABI only (i386 and x32 are foreign).</summary>
     public static SyscallTable X86_64 { get; } = new("x86_64", 0xC000003E, 0x40000000, new()
     {
-        ["ioctl"] = 16, ["socket"] = 41, ["clone"] = 56, ["ptrace"] = 101, ["syslog"] = 103, ["uselib"] = 134,
+        ["ioctl"] = 16, ["socket"] = 41, ["socketpair"] = 53, ["clone"] = 56, ["ptrace"] = 101, ["syslog"] = 103, ["uselib"] = 134,
         ["personality"] = 135, ["ustat"] = 136, ["sysfs"] = 139, ["vhangup"] = 153, ["modify_ldt"] = 154,
         ["pivot_root"] = 155, ["_sysctl"] = 156, ["adjtimex"] = 159, ["chroot"] = 161, ["acct"] = 163,
         ["settimeofday"] = 164, ["mount"] = 165, ["umount2"] = 166, ["swapon"] = 167, ["swapoff"] = 168,
@@ -63,7 +63,7 @@ internal sealed class SyscallTable
         ["personality"] = 92, ["unshare"] = 97, ["kexec_load"] = 104, ["init_module"] = 105,
         ["delete_module"] = 106, ["clock_settime"] = 112, ["syslog"] = 116, ["ptrace"] = 117, ["reboot"] = 142,
         ["sethostname"] = 161, ["setdomainname"] = 162, ["settimeofday"] = 170, ["adjtimex"] = 171,
-        ["socket"] = 198, ["add_key"] = 217, ["request_key"] = 218, ["keyctl"] = 219, ["clone"] = 220,
+        ["socket"] = 198, ["socketpair"] = 199, ["add_key"] = 217, ["request_key"] = 218, ["keyctl"] = 219, ["clone"] = 220,
         ["swapon"] = 224, ["swapoff"] = 225, ["perf_event_open"] = 241, ["fanotify_init"] = 262,
         ["name_to_handle_at"] = 264, ["open_by_handle_at"] = 265, ["clock_adjtime"] = 266, ["setns"] = 268,
         ["process_vm_readv"] = 270, ["process_vm_writev"] = 271, ["kcmp"] = 272, ["finit_module"] = 273,

@@ -34,7 +34,7 @@ public sealed class CompiledLanguageTests
         { "    while (true) {}\n}\n", "timed out" },
     };
 
-    [Theory]
+    [RequiresLanguageTheory("cpp")]
     [MemberData(nameof(CppCases))]
     public async Task Evaluate_CppSample_IsJudgedByItsOwnTestMain(string completion, string expected)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Warden.TestSupport;
 
 namespace Warden.Linux.Tests.Cgroups;
 
@@ -14,11 +15,11 @@ public sealed class CgroupV2DescriptorJoinTests
     private static string? UnifiedMount() =>
         File.ReadLines("/proc/self/mounts").Select(l => l.Split(' ')).Where(p => p.Length > 2 && p[2] == "cgroup2").Select(p => p[1]).FirstOrDefault();
 
-    [Fact]
+    [HostFact(HostNeed.CgroupV2, HostNeed.Root, HostNeed.Setpriv)]
     public void UnprivilegedProcessInItsOwnNamespaces_JoinsAV2CgroupThroughWardensDescriptor_AndCgroupKillEndsIt()
     {
         var mount = UnifiedMount();
-        Assert.True(mount is not null, "this test needs a cgroup v2 hierarchy mounted (any host with systemd has one)");
+        Assert.NotNull(mount); // probed by HostNeed.CgroupV2
         var name = "warden-v2join-" + Guid.NewGuid().ToString("N")[..8];
         var dir = Path.Combine(mount, name);
         Directory.CreateDirectory(dir);

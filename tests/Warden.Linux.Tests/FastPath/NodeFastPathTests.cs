@@ -22,7 +22,7 @@ public sealed class NodeFastPathTests(ZygoteEngineFixture engine)
         Assert.True(pool.PreparedNodeCount > 0, "no node sandbox was prepared: " + pool.LastFallback);
     }
 
-    [Fact]
+    [HostFact(HostNeed.Node)]
     public async Task JavaScript_TakesAPreparedNodeSandbox_AndLeavesNothing()
     {
         await EnsurePreparedAsync();
@@ -33,7 +33,7 @@ public sealed class NodeFastPathTests(ZygoteEngineFixture engine)
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
-    [Fact]
+    [HostFact(HostNeed.Node)]
     public async Task PreparedNode_SeesOnlyItsOwnSandbox()
     {
         await EnsurePreparedAsync();
@@ -66,7 +66,7 @@ public sealed class NodeFastPathTests(ZygoteEngineFixture engine)
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
-    [Fact]
+    [HostFact(HostNeed.Node)]
     public async Task PreparedNode_ExecutionsDoNotSeeEachOthersFiles()
     {
         await EnsurePreparedAsync();
@@ -79,7 +79,7 @@ public sealed class NodeFastPathTests(ZygoteEngineFixture engine)
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
-    [Fact]
+    [HostFact(HostNeed.Node)]
     public async Task PreparedNode_ReportsExitCodesAndUncaughtErrorsAsNodeDoes()
     {
         await EnsurePreparedAsync();
@@ -95,7 +95,7 @@ public sealed class NodeFastPathTests(ZygoteEngineFixture engine)
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
-    [Fact]
+    [HostFact(HostNeed.Node)]
     public async Task PreparedNode_Timeout_KillsEverythingAndLeavesNothing()
     {
         await EnsurePreparedAsync();
@@ -107,7 +107,7 @@ public sealed class NodeFastPathTests(ZygoteEngineFixture engine)
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
-    [Fact]
+    [HostFact(HostNeed.Node)]
     public async Task PreparedNode_EscapeAttemptsFromNodeAndItsChildrenFail()
     {
         await EnsurePreparedAsync();
@@ -152,7 +152,7 @@ public sealed class NodeFastPathTests(ZygoteEngineFixture engine)
         Leftovers.AssertNone(engine.Backend, afterMarker);
     }
 
-    [Fact]
+    [HostFact(HostNeed.Node)]
     public async Task JavaScript_WithStdin_RunsColdAndSaysSo()
     {
         await EnsurePreparedAsync();

@@ -66,7 +66,7 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
-    [Fact]
+    [HostFact(HostNeed.ScientificPython)]
     public async Task Zygote_RunsItsNativeLoop_WithHugePageArenas()
     {
         await engine.RunAsync("python", "print(1)");
@@ -84,7 +84,8 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
     }
 
     [Theory]
-    [MemberData(nameof(Zygotes))]
+    [InlineData("standard")]
+    [HostInlineData(HostNeed.ScientificPython, "scientific")]
     public async Task Program_ForkingItself_ItsChildRunsEveryAtForkHook(string zygote)
     {
         // The zygote skips the at-fork hooks that have nothing to do after its own fork, and puts
@@ -113,7 +114,8 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
     }
 
     [Theory]
-    [MemberData(nameof(Zygotes))]
+    [InlineData("standard")]
+    [HostInlineData(HostNeed.ScientificPython, "scientific")]
     public async Task Program_AtExit_JoinsItsThreadsThenRunsAtexitAsPythonWould(string zygote)
     {
         var code = For(zygote, """
@@ -131,7 +133,8 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
     }
 
     [Theory]
-    [MemberData(nameof(Zygotes))]
+    [InlineData("standard")]
+    [HostInlineData(HostNeed.ScientificPython, "scientific")]
     public async Task Program_Stdio_IsUnbufferedAndEachRunReadsItsOwnStdin(string zygote)
     {
         // stdin, stdout and stderr are made once in the zygote: they must hold nothing of one run
@@ -175,8 +178,6 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
     }
 
     /// <summary>A first line that sends the run to the scientific zygote (it names numpy), or nothing (standard).</summary>
-    public static TheoryData<string> Zygotes => new() { "standard", "scientific" };
-
     private static string For(string zygote, string code) => (zygote == "scientific" ? "import numpy\n" : "") + code;
 
     /// <summary>Which zygote ran a program that printed <see cref="WhichZygote"/> last.</summary>
@@ -191,7 +192,7 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
-    [Theory]
+    [HostTheory(HostNeed.ScientificPython)]
     [InlineData("import numpy as np\n")]
     [InlineData("import pandas\n")]
     [InlineData("from matplotlib import pyplot\n")]
@@ -204,7 +205,7 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
-    [Fact]
+    [HostFact(HostNeed.Numpy)]
     public async Task Run_ImportingNumpyUnseen_StillWorksInTheStandardZygote()
     {
         // The routing reads the text; a dynamic import it cannot see only costs the import itself.
@@ -213,7 +214,7 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
-    [Fact]
+    [HostFact(HostNeed.ScientificPython, HostNeed.Node)]
     public async Task MixedLoad_BothZygotesAndNode_EveryRunIsServedAndNothingIsLeft()
     {
         // Four callers at once, each alternating a standard-library run, a scientific run and a
@@ -246,7 +247,8 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
     }
 
     [Theory]
-    [MemberData(nameof(Zygotes))]
+    [InlineData("standard")]
+    [HostInlineData(HostNeed.ScientificPython, "scientific")]
     public async Task Executions_DoNotShareMemoryOrRandomState(string zygote)
     {
         var code = For(zygote, """
@@ -271,7 +273,8 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
     }
 
     [Theory]
-    [MemberData(nameof(Zygotes))]
+    [InlineData("standard")]
+    [HostInlineData(HostNeed.ScientificPython, "scientific")]
     public async Task Child_CannotSignalOrTraceTheZygoteOrASibling(string zygote)
     {
         var zygoteNsPid = 2; // the zygote inside its own sandbox; invisible from a child's pid namespace
@@ -334,7 +337,7 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
-    [Fact]
+    [HostFact(HostNeed.ScientificPython)]
     public async Task Run_NumpyAndMatplotlib_AreAlreadyImportedAndPlotting()
     {
         var sw = Stopwatch.StartNew();
@@ -347,7 +350,8 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
     }
 
     [Theory]
-    [MemberData(nameof(Zygotes))]
+    [InlineData("standard")]
+    [HostInlineData(HostNeed.ScientificPython, "scientific")]
     public async Task Chaos_ZygoteKilledUnderLoad_PoolHealsAndNothingIsLeft(string zygote)
     {
         var pool = engine.Backend.ZygotePool!;

@@ -1,5 +1,6 @@
 using Warden.Execution;
 using Warden.Linux.Isolation;
+using Warden.TestSupport;
 
 namespace Warden.Linux.Tests.Isolation;
 
@@ -36,12 +37,12 @@ public sealed class FailClosedTests
         Assert.Contains("apt-get install -y bubblewrap", bwrap.Fix);
     }
 
-    [Fact]
+    [HostFact(HostNeed.CgroupVersionMissing)]
     public void Doctor_CgroupVersionThatIsNotMounted_FailsWithAFix()
     {
         var layout = Warden.Linux.Cgroups.CgroupLayout.Read();
         var missing = layout.V2Usable ? (layout.V1Usable ? null : "v1") : "v2";
-        if (missing is null) return; // this host offers both versions: nothing is missing to show
+        Assert.NotNull(missing); // probed by HostNeed.CgroupVersionMissing
         var check = HostProbe.CgroupCheck(new EngineOptions { CgroupVersion = missing });
         Assert.Equal(CheckLevel.Fail, check.Level);
         Assert.NotNull(check.Fix);

@@ -109,18 +109,52 @@ public sealed class BpfCompilerTests
 
     [Theory]
     [InlineData(16u, 3u, false)]          // AF_NETLINK
+    [InlineData(16u, 2u, false)]          // AF_NETLINK, SOCK_DGRAM (not raw: the family alone is denied)
     [InlineData(17u, 3u, false)]          // AF_PACKET
+    [InlineData(40u, 1u, false)]          // AF_VSOCK, SOCK_STREAM
+    [InlineData(40u, 5u, false)]          // AF_VSOCK, SOCK_SEQPACKET
+    [InlineData(40u, 0x80001u, false)]    // AF_VSOCK, SOCK_STREAM|SOCK_CLOEXEC
+    [InlineData(38u, 5u, false)]          // AF_ALG
+    [InlineData(44u, 3u, false)]          // AF_XDP
+    [InlineData(0u, 1u, false)]           // AF_UNSPEC
+    [InlineData(0xFFFFFFFFu, 1u, false)]  // -1
     [InlineData(2u, 3u, false)]           // AF_INET, SOCK_RAW
     [InlineData(2u, 0x80803u, false)]     // SOCK_RAW|SOCK_CLOEXEC|SOCK_NONBLOCK
     [InlineData(2u, 10u, false)]          // SOCK_PACKET
+    [InlineData(1u, 3u, false)]           // AF_UNIX, SOCK_RAW
     [InlineData(2u, 1u, true)]            // AF_INET, SOCK_STREAM
+    [InlineData(2u, 2u, true)]            // AF_INET, SOCK_DGRAM
     [InlineData(10u, 2u, true)]           // AF_INET6, SOCK_DGRAM
+    [InlineData(10u, 0x80801u, true)]     // AF_INET6, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK
     [InlineData(1u, 0x80001u, true)]      // AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC
-    public void Compile_Socket_DeniesRawPacketAndNetlinkOnly(uint domain, uint type, bool allowed)
+    [InlineData(1u, 5u, true)]            // AF_UNIX, SOCK_SEQPACKET
+    public void Compile_SocketAndSocketpair_AllowOnlyListedFamiliesAndNoRawTypes(uint domain, uint type, bool allowed)
     {
-        var t = SyscallTable.X86_64;
-        var expected = allowed ? Allow : Errno(SeccompPolicy.EAFNOSUPPORT);
-        Assert.Equal(expected, BpfInterpreter.Run(Program(t), t.AuditArch, 41, domain, type, 0));
+        foreach (var t in new[] { SyscallTable.X86_64, SyscallTable.Aarch64 })
+        {
+            var expected = allowed ? Allow : Errno(SeccompPolicy.EAFNOSUPPORT);
+            Assert.Equal(expected, BpfInterpreter.Run(Program(t), t.AuditArch, t.Number("socket")!.Value, domain, type, 0));
+            Assert.Equal(expected, BpfInterpreter.Run(Program(t), t.AuditArch, t.Number("socketpair")!.Value, domain, type, 0, 0x7ffd0000));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Tables))]
+    public void Compile_Socket_EveryFamilyButTheAllowListIsDenied(string arch)
+    {
+        var t = Table(arch);
+        var p = Program(t);
+        Assert.Equal(new uint[] { 1, 2, 10 }, SeccompPolicy.AllowedSocketFamilies.Order());
+        for (uint family = 0; family < 256; family++)
+            foreach (var type in new uint[] { 1, 2, 5 })
+            {
+                var expected = SeccompPolicy.AllowedSocketFamilies.Contains(family) ? Allow : Errno(SeccompPolicy.EAFNOSUPPORT);
+                Assert.Equal(expected, BpfInterpreter.Run(p, t.AuditArch, t.Number("socket")!.Value, family, type, 0));
+                Assert.Equal(expected, BpfInterpreter.Run(p, t.AuditArch, t.Number("socketpair")!.Value, family, type, 0, 0x7ffd0000));
+            }
+        // The kernel reads the family as an int: the high half of the register is not looked at (by either).
+        Assert.Equal(Allow, BpfInterpreter.Run(p, t.AuditArch, t.Number("socket")!.Value, 0xFFFFFFFF00000001, 1, 0));
+        Assert.Equal(Errno(SeccompPolicy.EAFNOSUPPORT), BpfInterpreter.Run(p, t.AuditArch, t.Number("socket")!.Value, 0x0000000100000028, 1, 0));
     }
 
     [Fact]

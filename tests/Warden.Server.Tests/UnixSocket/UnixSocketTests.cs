@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Warden.Server.Tests.Support;
+using Warden.TestSupport;
 
 namespace Warden.Server.Tests.UnixSocket;
 
@@ -74,7 +75,7 @@ public sealed class UnixSocketTests(SharedServer server)
         Assert.Equal(HttpStatusCode.OK, (await tcp.GetAsync("/status")).StatusCode);
     }
 
-    [Fact]
+    [HostFact(HostNeed.Root, HostNeed.Setpriv)]
     public async Task Socket_AnotherUid_IsRefused_ByTheDirectoryAndByThePeerCheck()
     {
         // As uid 65534 the 0700 directory already stops the connect.

@@ -7,7 +7,7 @@ namespace Warden.Sessions.Tests.Cells;
 [Collection(SessionCollection.Name)]
 public sealed class JavaScriptKernelTests(EngineFixture engine)
 {
-    [Fact]
+    [HostFact(HostNeed.Node)]
     public async Task Cells_KeepState_StreamConsole_AndReturnTheLastValue()
     {
         await using var h = new SessionHarness(engine);
@@ -22,7 +22,7 @@ public sealed class JavaScriptKernelTests(EngineFixture engine)
         Assert.Equal(2, r.ExecutionCount);
     }
 
-    [Fact]
+    [HostFact(HostNeed.Node)]
     public async Task RichOutputs_Display_Errors_AndPromises()
     {
         await using var h = new SessionHarness(engine);
@@ -37,7 +37,7 @@ public sealed class JavaScriptKernelTests(EngineFixture engine)
         Assert.Equal("7", awaited.Text());
     }
 
-    [Fact]
+    [HostFact(HostNeed.Node)]
     public async Task Interrupt_StopsAnInfiniteLoop_AndKeepsState()
     {
         await using var h = new SessionHarness(engine);
@@ -55,7 +55,7 @@ public sealed class JavaScriptKernelTests(EngineFixture engine)
         Assert.Equal("'yes'", (await h.RunAsync(s.Id, "kept")).Text());
     }
 
-    [Fact]
+    [HostFact(HostNeed.Node)]
     public async Task FilesCommandsAndRestart_Work()
     {
         await using var h = new SessionHarness(engine);

@@ -87,7 +87,7 @@ public sealed class OutputTypeTests(EngineFixture engine)
         Assert.Empty((await h.RunAsync(s.Id, "None")).Outputs);
     }
 
-    [Fact]
+    [HostFact(HostNeed.Pandas)]
     public async Task PandasDataFrame_ComesBackAsTextHtml()
     {
         await using var h = new SessionHarness(engine);
@@ -101,7 +101,7 @@ public sealed class OutputTypeTests(EngineFixture engine)
         Assert.Contains("name", data["text/plain"].GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [HostFact(HostNeed.Matplotlib)]
     public async Task Matplotlib_ShownAndLeftOpenFigures_ComeBackAsRealPngs()
     {
         await using var h = new SessionHarness(engine);
@@ -195,7 +195,7 @@ public sealed class OutputTypeTests(EngineFixture engine)
         Assert.Equal("'done'", r.Text());
     }
 
-    [Fact]
+    [HostFact(HostNeed.Matplotlib)]
     public async Task ChangedFiles_ReportWhatTheCellCreatedModifiedAndDeleted()
     {
         await using var h = new SessionHarness(engine);

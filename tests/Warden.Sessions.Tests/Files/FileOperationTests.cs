@@ -25,7 +25,7 @@ public sealed class FileOperationTests(EngineFixture engine)
         Assert.Equal(content, await download.ReadAllBytesAsync());
     }
 
-    [Fact]
+    [HostFact(HostNeed.Pandas)]
     public async Task Upload_ReplacesAFile_AndCsvIsUsableFromPandas()
     {
         await using var h = new SessionHarness(engine);
@@ -81,7 +81,7 @@ public sealed class FileOperationTests(EngineFixture engine)
         Assert.Equal("file-not-a-file", (await Assert.ThrowsAsync<SessionFileException>(() => h.Manager.DownloadAsync(s.Id, SessionHarness.Owner, "dir"))).Code);
     }
 
-    [Fact]
+    [HostFact(HostNeed.Matplotlib)]
     public async Task ChangedFiles_LetAnAgentFetchItsPlots()
     {
         await using var h = new SessionHarness(engine);
