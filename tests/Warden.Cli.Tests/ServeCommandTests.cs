@@ -78,6 +78,43 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.Contains("Limits:MemoryMegabytes", r.Stderr);
     }
 
+    [Fact]
+    public async Task Serve_DataDirectoryOpenToOthers_PrintsOnlyTheReasonAndTheFix_AndExits125()
+    {
+        var data = Path.Combine(_dir, "open");
+        Directory.CreateDirectory(data);
+        File.SetUnixFileMode(data, (UnixFileMode)Convert.ToInt32("755", 8));
+        var r = await CliRunner.RunAsync(null, "serve", "--data", data, "--urls", "http://127.0.0.1:0", "--no-socket");
+        Assert.Equal(125, r.ExitCode);
+        AssertOneLineWithoutTrace(r.Stderr);
+        Assert.Contains("open to other users", r.Stderr);
+        Assert.Contains($"chmod 700 {data}", r.Stderr);
+    }
+
+    [Fact]
+    public async Task Serve_WithoutBubblewrap_PrintsOnlyTheReasonAndTheFix_AndExits125()
+    {
+        var config = Path.Combine(_dir, "appsettings.json");
+        await File.WriteAllTextAsync(config, """{"Engine": {"BwrapPath": "/nonexistent/bwrap"}}""");
+        var r = await CliRunner.RunAsync(null, "serve", "--config", config, "--data", Path.Combine(_dir, "data"), "--urls", "http://127.0.0.1:0", "--no-socket");
+        Assert.Equal(125, r.ExitCode);
+        AssertOneLineWithoutTrace(r.Stderr);
+        Assert.Contains("bwrap", r.Stderr);
+    }
+
+    /// <summary>Only Warden's own line (the reason and the fix): no log record, no stack frame, no source path.</summary>
+    private static void AssertOneLineWithoutTrace(string stderr)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, "expected one line, got:\n" + stderr);
+        Assert.StartsWith("warden: ", lines[0]);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.DoesNotContain(".cs:line", stderr);
+        Assert.DoesNotContain("/work/", stderr);
+        Assert.DoesNotContain("Exception", stderr);
+        Assert.DoesNotContain("Hosting failed", stderr);
+    }
+
     private static string Banner(StringBuilder sb)
     {
         lock (sb) return sb.ToString();
