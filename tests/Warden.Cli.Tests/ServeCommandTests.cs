@@ -86,7 +86,7 @@ public sealed partial class ServeCommandTests : IDisposable
         File.SetUnixFileMode(data, (UnixFileMode)Convert.ToInt32("755", 8));
         var r = await CliRunner.RunAsync(null, "serve", "--data", data, "--urls", "http://127.0.0.1:0", "--no-socket");
         Assert.Equal(125, r.ExitCode);
-        AssertOneLineWithoutTrace(r.Stderr);
+        AssertOnlyTheReason(r);
         Assert.Contains("open to other users", r.Stderr);
         Assert.Contains($"chmod 700 {data}", r.Stderr);
     }
@@ -98,21 +98,26 @@ public sealed partial class ServeCommandTests : IDisposable
         await File.WriteAllTextAsync(config, """{"Engine": {"BwrapPath": "/nonexistent/bwrap"}}""");
         var r = await CliRunner.RunAsync(null, "serve", "--config", config, "--data", Path.Combine(_dir, "data"), "--urls", "http://127.0.0.1:0", "--no-socket");
         Assert.Equal(125, r.ExitCode);
-        AssertOneLineWithoutTrace(r.Stderr);
+        AssertOnlyTheReason(r);
         Assert.Contains("bwrap", r.Stderr);
     }
 
-    /// <summary>Only Warden's own line (the reason and the fix): no log record, no stack frame, no source path.</summary>
-    private static void AssertOneLineWithoutTrace(string stderr)
+    /// <summary>
+    /// Only Warden's own line on stderr (the reason and the fix), nothing on stdout (where the
+    /// console log writes): no log record, no stack frame, no source path.
+    /// </summary>
+    private static void AssertOnlyTheReason(CliRunner.Output r)
     {
-        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, "expected one line, got:\n" + stderr);
+        Assert.True(r.Stdout.Length == 0, "expected nothing on stdout, got:\n" + r.Stdout);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, "expected one line on stderr, got:\n" + r.Stderr);
         Assert.StartsWith("warden: ", lines[0]);
-        Assert.DoesNotContain("   at ", stderr);
-        Assert.DoesNotContain(".cs:line", stderr);
-        Assert.DoesNotContain("/work/", stderr);
-        Assert.DoesNotContain("Exception", stderr);
-        Assert.DoesNotContain("Hosting failed", stderr);
+        var all = r.Stdout + r.Stderr;
+        Assert.DoesNotContain("   at ", all);
+        Assert.DoesNotContain(".cs:line", all);
+        Assert.DoesNotContain("/work/", all);
+        Assert.DoesNotContain("Exception", all);
+        Assert.DoesNotContain("Hosting failed", all);
     }
 
     private static string Banner(StringBuilder sb)
