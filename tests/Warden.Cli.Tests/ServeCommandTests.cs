@@ -102,6 +102,18 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.Contains("bwrap", r.Stderr);
     }
 
+    [Fact]
+    public async Task Serve_AddressInUse_PrintsOnlyTheReason_AndExits125()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var r = await CliRunner.RunAsync(null, "serve", "--data", Path.Combine(_dir, "data"), "--urls", $"http://127.0.0.1:{port}", "--no-socket");
+        Assert.Equal(125, r.ExitCode);
+        AssertOnlyTheReason(r);
+        Assert.Contains("address already in use", r.Stderr);
+    }
+
     /// <summary>
     /// Only Warden's own line on stderr (the reason and the fix), nothing on stdout (where the
     /// console log writes): no log record, no stack frame, no source path.

@@ -6,7 +6,7 @@ namespace Warden.Server.Hosting;
 /// <summary>
 /// The console log, without the generic host's "Hosting failed to start" record when what failed
 /// is one of Warden's own refusals (a <see cref="WardenException"/>: an unusable data directory,
-/// a host that cannot isolate, an invalid configuration). That exception reaches whoever started
+/// a host that cannot isolate, an invalid configuration) or Kestrel's failure to bind. That exception reaches whoever started
 /// the host, which reports it as one line with its fix (<c>warden serve</c> prints it and exits
 /// 125); logging it here too printed a stack trace with the build machine's source paths before
 /// the one useful line. Anything else that fails the start is still logged in full.
@@ -31,6 +31,8 @@ internal sealed class ReportedStartFailureFilter(ConsoleLoggerProvider inner) : 
     internal static bool IsReported(Exception? ex) => ex switch
     {
         WardenException => true,
+        // Kestrel could not bind (address in use, a port it may not use): warden serve prints "cannot listen: …".
+        IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException } => true,
         AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsReported),
         _ => false,
     };
