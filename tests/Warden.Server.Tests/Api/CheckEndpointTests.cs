@@ -31,6 +31,21 @@ public sealed class CheckEndpointTests(SharedServer server)
         Assert.Equal(2, finding.GetProperty("line").GetInt32());
         Assert.Equal(4, finding.GetProperty("column").GetInt32()); // os.system: at "system"
         Assert.False(string.IsNullOrEmpty(finding.GetProperty("message").GetString()));
+
+        // Nothing ran: the audit record of the request has no run's reason or CPU time.
+        using var admin = Host.Client(Host.AdminKey);
+        var requestId = r.Headers.GetValues("X-Request-Id").Single();
+        JsonElement? record = null;
+        await Eventually.TrueAsync(() =>
+        {
+            var page = Http.JsonAsync(admin.GetAsync("/v1/audit?limit=1000&action=runs.create").GetAwaiter().GetResult()).GetAwaiter().GetResult();
+            record = page.GetProperty("records").EnumerateArray().FirstOrDefault(x => x.GetProperty("requestId").GetString() == requestId);
+            return record is { ValueKind: JsonValueKind.Object };
+        }, TimeSpan.FromSeconds(30), "the refused run was not audited");
+        Assert.Equal("code-check-blocked", record!.Value.GetProperty("outcome").GetString());
+        Assert.Equal(422, record.Value.GetProperty("status").GetInt32());
+        Assert.True(record.Value.GetProperty("reason").ValueKind == JsonValueKind.Null, record.Value.GetRawText());
+        Assert.True(record.Value.GetProperty("cpuMs").ValueKind == JsonValueKind.Null, record.Value.GetRawText());
     }
 
     [Theory]
