@@ -7,6 +7,7 @@ using Warden.Checks;
 using Warden.Checks.Json;
 using Warden.Server.Audit;
 using Warden.Server.Configuration;
+using Warden.Server.Quotas;
 
 namespace Warden.Server.Api;
 
@@ -34,7 +35,7 @@ internal static class CheckEndpoints
             .Produces<ErrorResponse>(400).Produces<ErrorResponse>(401).Produces<ErrorResponse>(403).Produces<ErrorResponse>(413).Produces<ErrorResponse>(415).Produces<ErrorResponse>(429);
     }
 
-    private static async Task CheckAsync(HttpContext context, ServerSettings settings)
+    private static async Task CheckAsync(HttpContext context, ServerSettings settings, RunQuota quota)
     {
         var request = await JsonBody.ReadAsync(context, ServerJsonContext.Default.CheckRequest).ConfigureAwait(false);
         if (AuditEntry.Of(context) is { } audit)
@@ -52,7 +53,11 @@ internal static class CheckEndpoints
             "off" => CheckMode.Off,
             _ => throw new InvalidRequestException("mode", "mode must be off, warn or block."),
         };
-        var report = CodeChecker.Check(request.Language, request.Code, CheckPolicy.Default with { Mode = mode });
+        // Nothing starts, but checking a large program takes CPU seconds: it holds one of the
+        // principal's run slots meanwhile, so a key cannot occupy more cores with checks than with runs.
+        CheckReport report;
+        using (quota.Enter(Responses.Principal(context)))
+            report = CodeChecker.Check(request.Language, request.Code, CheckPolicy.Default with { Mode = mode });
         await Responses.JsonAsync(context, 200, report, Report).ConfigureAwait(false);
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Warden.Server.Tests.Support;
+using Warden.TestSupport;
 
 namespace Warden.Server.Tests.Api;
 
@@ -189,6 +190,35 @@ public sealed class CheckEndpointTests(SharedServer server)
         using var tcp = Host.Client(Host.AliceKey);
         using var ok = await tcp.PostAsync("/v1/checks", WardenTestHost.Json("{\"language\": \"python\", \"code\": \"#" + big + "\"}"));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+    }
+
+    [Fact]
+    public async Task Checks_HoldARunSlot_SoAKeyAtItsConcurrentRuns_IsRefused()
+    {
+        await using var host = await WardenTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Quotas:User:ConcurrentRuns"] = "1",
+            ["Engine:FastPath:Enabled"] = "false",
+        });
+        using var alice = host.Client(host.AliceKey);
+        var marker = Guid.NewGuid().ToString("N");
+        var run = alice.PostAsync("/v1/runs", WardenTestHost.Json(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["language"] = "bash",
+            ["code"] = "sleep 60",
+            ["env"] = new Dictionary<string, string> { [Leftovers.MarkerVariable] = marker },
+            ["limits"] = new Dictionary<string, int> { ["timeoutMs"] = 4000 },
+        })));
+        await Eventually.TrueAsync(() => Leftovers.ProcessesWithMarker(marker).Count > 0, TimeSpan.FromSeconds(30), "the run never started");
+
+        using (var refused = await alice.PostAsync("/v1/checks", WardenTestHost.Json("""{"language": "python", "code": "print(1)"}""")))
+            await Http.ErrorAsync(refused, HttpStatusCode.TooManyRequests, "too-many-runs");
+
+        using (var done = await run) Assert.Equal("timeout", (await Http.JsonAsync(done)).GetProperty("reason").GetString());
+        using (var ok = await alice.PostAsync("/v1/checks", WardenTestHost.Json("""{"language": "python", "code": "print(1)"}""")))
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Empty(Leftovers.ProcessesWithMarker(marker));
+        Leftovers.AssertNone(host.Backend, marker);
     }
 
     [Fact]
