@@ -9,6 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Warden.Checks;
+using Warden.Checks.Json;
 using Warden.Eval.Json;
 using Warden.Execution;
 using Warden.Json;
@@ -50,6 +54,11 @@ public sealed class WardenServer
             {
                 logging.AddConfiguration(configuration.GetSection("Logging"));
                 logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
+                // A refusal to start (WardenException) is reported by whoever started the host, as one line with its fix; not also as a stack trace.
+                var console = logging.Services.Single(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider));
+                logging.Services.Remove(console);
+                logging.Services.AddSingleton<ILoggerProvider>(sp => new ReportedStartFailureFilter(
+                    new ConsoleLoggerProvider(sp.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>(), sp.GetServices<ConsoleFormatter>())));
                 if (!configuration.GetSection("Logging").Exists())
                 {
                     logging.SetMinimumLevel(LogLevel.Information);
@@ -84,6 +93,9 @@ public sealed class WardenServer
     private static void AddServices(IServiceCollection services, ServerSettings settings)
     {
         services.AddHostedService<SocketPermissions>();
+        // After the web host: it starts once Kestrel listens, and warms the fast path in the background.
+        services.AddSingleton<EngineWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<EngineWarmUp>());
         services.AddSingleton<ISessionManager>(sp => new SessionManager(sp.GetRequiredService<LinuxSandboxBackend>(), new SessionManagerOptions
         {
             MaxSessions = settings.Options.Sessions.MaxSessions,
@@ -99,7 +111,8 @@ public sealed class WardenServer
         services.AddHostedService<SessionShutdown>();
         services.AddSingleton<RunTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<RunTracker>());
-        services.AddSingleton(sp => WardenEngine.CreateRunner(sp.GetRequiredService<LinuxSandboxBackend>(), settings.DefaultLimits));
+        // The advisory code checks are composed here, once, so every face of this server (TCP and the Unix socket) honours a request's check field.
+        services.AddSingleton(sp => WardenEngine.CreateRunner(sp.GetRequiredService<LinuxSandboxBackend>(), settings.DefaultLimits, codeCheck: RunnerChecks.Create()));
         services.AddSingleton<ISandboxRunner>(sp => new GatedRunner(sp.GetRequiredService<Runner>(), settings.Options.Server.MaxConcurrentRuns));
         services.AddSingleton<RunQuota>();
         services.AddSingleton<ApiKeys>();
@@ -125,6 +138,7 @@ public sealed class WardenServer
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, WardenJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(2, EvalJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(3, SessionJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(4, ChecksJsonContext.Default);
         });
         services.AddOpenApi("v1", OpenApiDocument.Configure);
     }
@@ -174,6 +188,7 @@ public sealed class WardenServer
         {
             SystemEndpoints.Map(endpoints);
             RunEndpoints.Map(endpoints);
+            CheckEndpoints.Map(endpoints);
             EvaluationEndpoints.Map(endpoints);
             KeyEndpoints.Map(endpoints);
             AuditEndpoints.Map(endpoints);

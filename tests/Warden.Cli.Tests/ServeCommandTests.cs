@@ -78,6 +78,60 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.Contains("Limits:MemoryMegabytes", r.Stderr);
     }
 
+    [Fact]
+    public async Task Serve_DataDirectoryOpenToOthers_PrintsOnlyTheReasonAndTheFix_AndExits125()
+    {
+        var data = Path.Combine(_dir, "open");
+        Directory.CreateDirectory(data);
+        File.SetUnixFileMode(data, (UnixFileMode)Convert.ToInt32("755", 8));
+        var r = await CliRunner.RunAsync(null, "serve", "--data", data, "--urls", "http://127.0.0.1:0", "--no-socket");
+        Assert.Equal(125, r.ExitCode);
+        AssertOnlyTheReason(r);
+        Assert.Contains("open to other users", r.Stderr);
+        Assert.Contains($"chmod 700 {data}", r.Stderr);
+    }
+
+    [Fact]
+    public async Task Serve_WithoutBubblewrap_PrintsOnlyTheReasonAndTheFix_AndExits125()
+    {
+        var config = Path.Combine(_dir, "appsettings.json");
+        await File.WriteAllTextAsync(config, """{"Engine": {"BwrapPath": "/nonexistent/bwrap"}}""");
+        var r = await CliRunner.RunAsync(null, "serve", "--config", config, "--data", Path.Combine(_dir, "data"), "--urls", "http://127.0.0.1:0", "--no-socket");
+        Assert.Equal(125, r.ExitCode);
+        AssertOnlyTheReason(r);
+        Assert.Contains("bwrap", r.Stderr);
+    }
+
+    [Fact]
+    public async Task Serve_AddressInUse_PrintsOnlyTheReason_AndExits125()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var r = await CliRunner.RunAsync(null, "serve", "--data", Path.Combine(_dir, "data"), "--urls", $"http://127.0.0.1:{port}", "--no-socket");
+        Assert.Equal(125, r.ExitCode);
+        AssertOnlyTheReason(r);
+        Assert.Contains("address already in use", r.Stderr);
+    }
+
+    /// <summary>
+    /// Only Warden's own line on stderr (the reason and the fix), nothing on stdout (where the
+    /// console log writes): no log record, no stack frame, no source path.
+    /// </summary>
+    private static void AssertOnlyTheReason(CliRunner.Output r)
+    {
+        Assert.True(r.Stdout.Length == 0, "expected nothing on stdout, got:\n" + r.Stdout);
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, "expected one line on stderr, got:\n" + r.Stderr);
+        Assert.StartsWith("warden: ", lines[0]);
+        var all = r.Stdout + r.Stderr;
+        Assert.DoesNotContain("   at ", all);
+        Assert.DoesNotContain(".cs:line", all);
+        Assert.DoesNotContain("/work/", all);
+        Assert.DoesNotContain("Exception", all);
+        Assert.DoesNotContain("Hosting failed", all);
+    }
+
     private static string Banner(StringBuilder sb)
     {
         lock (sb) return sb.ToString();

@@ -69,6 +69,7 @@ internal static class ServeCommand
         err.WriteLine($"  KEY=$(./warden keys create --role user{data})");
         err.WriteLine($"  curl -s {http}/v1/runs -H \"Authorization: Bearer $KEY\" -H 'Content-Type: application/json' \\");
         err.WriteLine("       -d '{\"language\": \"python\", \"code\": \"print(6 * 7)\"}'");
+        err.WriteLine($"warden: warming the Python fast path in the background; {http}/readyz answers 200 when it is ready (runs before then take the cold path).");
         err.WriteLine("warden: API: docs/api.md; OpenAPI document at /openapi/v1.json. Stop with Ctrl+C.");
     }
 }

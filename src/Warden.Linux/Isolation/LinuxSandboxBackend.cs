@@ -132,6 +132,15 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
     /// <summary>The zygote pool, once created (tests and benchmarks look inside).</summary>
     internal FastPath.ZygotePool? ZygotePool => _pool;
 
+    /// <summary>Python children prepared and waiting in the fast path (0 before it starts).</summary>
+    public int PreparedPythonSandboxes => _pool?.PreparedCount ?? 0;
+
+    /// <summary>JavaScript sandboxes prepared and waiting in the fast path (0 before it starts).</summary>
+    public int PreparedNodeSandboxes => _pool?.PreparedNodeCount ?? 0;
+
+    /// <summary>Why a zygote last failed to start, or null. May name host paths: not for remote callers as it is.</summary>
+    public string? FastPathStartError => _pool?.LastStartError;
+
     /// <summary>
     /// Starts the Python zygote and prepares its children now, so that the first runs take the
     /// fast path (a server calls this at start). Without it, the first eligible run starts the

@@ -15,13 +15,43 @@ internal sealed record ErrorDetail(string Code, string Message)
 {
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Field { get; init; }
+
+    /// <summary>With <c>code-check-blocked</c>: every finding of the checks that refused the run.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Warden.Execution.CodeFinding>? Findings { get; init; }
 }
 
-/// <summary><c>/status</c>: a one-line message (a client of ours probes it).</summary>
-internal sealed record StatusResponse(string Message);
+/// <summary><c>/status</c>: a one-line message (a client of ours probes it) and the fast path's state.</summary>
+internal sealed record StatusResponse(string Message, FastPathStatus FastPath);
+
+/// <summary>The fast path as <c>/status</c> shows it (authenticated: pool sizes and the reason of a failure).</summary>
+/// <param name="State"><c>warming</c>, <c>ready</c>, <c>failed</c> or <c>off</c>.</param>
+/// <param name="WarmUpMs">How long the warm-up took; null while it runs or when off.</param>
+/// <param name="PreparedPython">Python sandboxes prepared and waiting.</param>
+/// <param name="PreparedJavaScript">JavaScript sandboxes prepared and waiting.</param>
+/// <param name="Reason">Why the warm-up failed (no host paths); null otherwise.</param>
+internal sealed record FastPathStatus(Hosting.WarmUpState State, double? WarmUpMs, int PreparedPython, int PreparedJavaScript, string? Reason);
 
 /// <summary><c>/healthz</c>.</summary>
 internal sealed record HealthResponse(string Status);
+
+/// <summary><c>/readyz</c>: <c>ready</c>, <c>warming</c>, <c>degraded</c> (the fast path failed; runs go cold) or <c>shutting-down</c>.</summary>
+internal sealed record ReadinessResponse(string Status)
+{
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reason { get; init; }
+}
+
+/// <summary><c>POST /v1/checks</c>: the advisory code checks alone, nothing runs.</summary>
+internal sealed record CheckRequest
+{
+    /// <summary>A language id or alias (python/py, javascript/js/node, bash, sh/shell; others are not analysed).</summary>
+    public required string Language { get; init; }
+    /// <summary>The program text.</summary>
+    public required string Code { get; init; }
+    /// <summary><c>block</c> (default: <c>blocked</c> says whether a run with <c>check: block</c> would be refused), <c>warn</c> or <c>off</c>.</summary>
+    public string? Mode { get; init; }
+}
 
 /// <summary>A language and whether it runs here.</summary>
 internal sealed record LanguageInfo(string Id, string Name, IReadOnlyList<string> Aliases, IReadOnlyList<string> Extensions, bool Available, string? Reason);

@@ -18,6 +18,7 @@ internal static class ErrorCodes
     public const string QuotaExceeded = "quota-exceeded";
     public const string LanguageUnavailable = "language-unavailable";
     public const string LanguageAmbiguous = "language-ambiguous";
+    public const string CodeCheckBlocked = "code-check-blocked";
     public const string IsolationUnavailable = "isolation-unavailable";
     public const string SandboxError = "sandbox-error";
     public const string ShuttingDown = "shutting-down";
@@ -40,6 +41,7 @@ internal static class ErrorCodes
         409 => Conflict,
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,
+        422 => InvalidRequest,
         429 => RateLimited,
         431 => HeadersTooLarge,
         503 => ShuttingDown,

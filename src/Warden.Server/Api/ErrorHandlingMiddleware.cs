@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Warden.Execution;
 using Warden.Server.Audit;
 
 namespace Warden.Server.Api;
@@ -31,7 +32,7 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 AuditEntry.Of(context)?.Fail(code);
                 return;
             }
-            await ErrorResponses.WriteAsync(context, status, code, message, field, retry).ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(context, status, code, message, field, retry, (ex as CodeCheckRefusedException)?.Findings).ConfigureAwait(false);
         }
     }
 
@@ -45,6 +46,9 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 return (400, i.Code, i.Message, i.Field, null);
             case LanguageAmbiguousException amb:
                 return (422, amb.Code, amb.Message, "language", null);
+            case CodeCheckRefusedException refused:
+                // Well-formed, but the advisory checks refused it (check: block); the findings go with the error.
+                return (422, refused.Code, refused.Message, "code", null);
             case LanguageUnavailableException l:
                 return (400, l.Code, SystemEndpoints.WithoutHostPaths(l.Message), "language", null);
             case Sessions.SessionNotFoundException:

@@ -7,7 +7,8 @@ namespace Warden.Server.Api;
 /// <summary>Writes <c>{"error": {"code", "message"}}</c> with a status, and notes the outcome for the audit log.</summary>
 internal static class ErrorResponses
 {
-    public static async Task WriteAsync(HttpContext context, int status, string code, string message, string? field = null, TimeSpan? retryAfter = null)
+    public static async Task WriteAsync(HttpContext context, int status, string code, string message, string? field = null, TimeSpan? retryAfter = null,
+        IReadOnlyList<Warden.Execution.CodeFinding>? findings = null)
     {
         AuditEntry.Of(context)?.Fail(code);
         if (context.Response.HasStarted) return;
@@ -15,7 +16,7 @@ internal static class ErrorResponses
         if (retryAfter is { } ra)
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(ra.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.ContentType = "application/json; charset=utf-8";
-        var body = new ErrorResponse(new ErrorDetail(code, message) { Field = string.IsNullOrEmpty(field) ? null : field });
+        var body = new ErrorResponse(new ErrorDetail(code, message) { Field = string.IsNullOrEmpty(field) ? null : field, Findings = findings });
         await JsonSerializer.SerializeAsync(context.Response.Body, body, ServerJsonContext.Default.ErrorResponse, context.RequestAborted).ConfigureAwait(false);
     }
 

@@ -15,6 +15,8 @@ namespace Warden.Server.Api;
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(StatusResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(ReadinessResponse))]
+[JsonSerializable(typeof(CheckRequest))]
 [JsonSerializable(typeof(List<LanguageInfo>))]
 [JsonSerializable(typeof(KeyCreateRequest))]
 [JsonSerializable(typeof(KeyCreatedResponse))]

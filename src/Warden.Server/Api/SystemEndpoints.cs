@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Warden.Execution;
+using Warden.Linux.Isolation;
 using Warden.Server.Audit;
 using Warden.Server.Auth;
 using Warden.Server.Configuration;
@@ -10,7 +11,7 @@ using Warden.Server.Hosting;
 
 namespace Warden.Server.Api;
 
-/// <summary><c>/healthz</c>, <c>/status</c>, <c>/v1/languages</c> and <c>/v1/me</c>.</summary>
+/// <summary><c>/healthz</c>, <c>/readyz</c>, <c>/status</c>, <c>/v1/languages</c> and <c>/v1/me</c>.</summary>
 internal static partial class SystemEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -22,9 +23,23 @@ internal static partial class SystemEndpoints
             .Produces<HealthResponse>(200)
             .AllowAnonymous().DisableRateLimiting();
 
-        app.MapGet("/status", (HttpContext c, RunTracker tracker) =>
-                Responses.JsonAsync(c, 200, new StatusResponse(tracker.Draining ? "Warden is shutting down." : $"Warden is running; {tracker.Active} runs going."), ServerJsonContext.Default.StatusResponse))
-            .WithName("Status").WithSummary("A one-line status message")
+        app.MapGet("/readyz", (HttpContext c, RunTracker tracker, EngineWarmUp warmUp) =>
+            {
+                var (status, body) = Readiness(tracker.Draining, warmUp.Current.State);
+                return Responses.JsonAsync(c, status, body, ServerJsonContext.Default.ReadinessResponse);
+            })
+            .WithName("Ready").WithSummary("Readiness: 200 once the fast path is warm (or off, or failed: degraded), 503 while it warms up or the server stops; unauthenticated, not rate-limited, not audited")
+            .Produces<ReadinessResponse>(200).Produces<ReadinessResponse>(503)
+            .AllowAnonymous().DisableRateLimiting();
+
+        app.MapGet("/status", (HttpContext c, RunTracker tracker, EngineWarmUp warmUp, LinuxSandboxBackend backend) =>
+            {
+                var w = warmUp.Current;
+                var fastPath = new FastPathStatus(w.State, w.WarmUpMs, backend.PreparedPythonSandboxes, backend.PreparedNodeSandboxes, w.Reason);
+                var message = tracker.Draining ? "Warden is shutting down." : $"Warden is running; {tracker.Active} runs going.";
+                return Responses.JsonAsync(c, 200, new StatusResponse(message, fastPath), ServerJsonContext.Default.StatusResponse);
+            })
+            .WithName("Status").WithSummary("A one-line status message and the fast path's state (warm-up, prepared sandboxes, why it failed)")
             .WithMetadata(new AuditActionAttribute("status"))
             .Produces<StatusResponse>(200).Produces<ErrorResponse>(401);
 
@@ -52,6 +67,18 @@ internal static partial class SystemEndpoints
             .WithMetadata(new AuditActionAttribute("me"))
             .Produces<MeResponse>(200).Produces<ErrorResponse>(401);
     }
+
+    /// <summary>
+    /// What <c>/readyz</c> answers. It is unauthenticated, so it says no more than the state: why a
+    /// warm-up failed is in <c>/status</c> (authenticated) and the server log.
+    /// </summary>
+    internal static (int Status, ReadinessResponse Body) Readiness(bool draining, WarmUpState state) => (draining, state) switch
+    {
+        (true, _) => (503, new ReadinessResponse("shutting-down")),
+        (_, WarmUpState.Warming) => (503, new ReadinessResponse("warming") { Reason = "The fast path is warming up; runs meanwhile take the cold path." }),
+        (_, WarmUpState.Failed) => (200, new ReadinessResponse("degraded") { Reason = "The fast path could not start; runs take the cold path (still isolated). /status and the server log say why." }),
+        _ => (200, new ReadinessResponse("ready")),
+    };
 
     /// <summary>"/usr/bin/javac is not installed" → "javac is not installed": no host paths reach a remote caller.</summary>
     internal static string WithoutHostPaths(string text) => AbsolutePathRegex().Replace(text, m => Path.GetFileName(m.Value.TrimEnd('/')));

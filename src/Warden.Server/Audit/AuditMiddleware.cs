@@ -8,7 +8,7 @@ using Warden.Server.UnixSocket;
 namespace Warden.Server.Audit;
 
 /// <summary>
-/// One audit record per request (but /healthz and CORS preflights): who, what, when, outcome,
+/// One audit record per request (but /healthz, /readyz and CORS preflights): who, what, when, outcome,
 /// status, duration and the resources a run used. Written after the response, through the
 /// background <see cref="AuditWriter"/>.
 /// </summary>
@@ -16,7 +16,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, 
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.Equals("/healthz", StringComparison.Ordinal) || HttpMethods.IsOptions(context.Request.Method))
+        if (context.Request.Path.Equals("/healthz", StringComparison.Ordinal) || context.Request.Path.Equals("/readyz", StringComparison.Ordinal) || HttpMethods.IsOptions(context.Request.Method))
         {
             await next(context).ConfigureAwait(false);
             return;
