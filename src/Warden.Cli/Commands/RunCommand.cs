@@ -22,7 +22,7 @@ internal static class RunCommand
         var file = new Argument<FileInfo?>("file") { Description = "Source file to run; without -l its language is told from its shebang, then its extension, then its content.", Arity = ArgumentArity.ZeroOrOne };
         var language = new Option<string?>("--language", "-l") { Description = "Language id or alias (see `warden languages`); default auto: detected, and refused (exit 2, with the candidates) when unclear." };
         var code = new Option<string?>("--code", "-c") { Description = "Code to run. Without FILE or -c, code is read from stdin." };
-        var json = new Option<bool>("--json") { Description = "Print the result object (DESIGN.md §7) instead of the program's output." };
+        var json = new Option<bool>("--json") { Description = "Print the result object (docs/api.md) instead of the program's output." };
         var timeout = new Option<double?>("--timeout", "-t") { Description = "Wall-clock timeout in seconds (default 30)." };
         var memory = new Option<string?>("--memory", "-m") { Description = "Memory limit, MiB or with a k/m/g suffix (default 512m)." };
         var pids = new Option<int?>("--pids") { Description = "Maximum tasks (default 64)." };

@@ -1,7 +1,7 @@
 namespace Warden.Execution;
 
 /// <summary>
-/// The outcome of one execution: the result contract of DESIGN.md §7, shared by the
+/// The outcome of one execution: the result contract (docs/api.md), shared by the
 /// library, the CLI's <c>--json</c>, HTTP and MCP.
 /// </summary>
 public sealed record RunResult

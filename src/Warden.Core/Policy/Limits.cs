@@ -28,7 +28,7 @@ public sealed record Limits
     /// <summary>Maximum open file descriptors per process (RLIMIT_NOFILE). Default 256.</summary>
     public int OpenFiles { get; init; } = Defaults.OpenFiles;
 
-    /// <summary>The secure defaults of DESIGN.md §1.</summary>
+    /// <summary>The secure defaults (docs/configuration.md).</summary>
     public static Limits Default { get; } = new();
 
     /// <summary>The default values, in one place.</summary>

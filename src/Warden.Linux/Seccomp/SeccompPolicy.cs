@@ -31,7 +31,7 @@ internal sealed record SeccompPolicy(IReadOnlyList<SyscallRule> Rules)
     public static readonly uint[] AllowedSocketFamilies = [AF_UNIX, AF_INET, AF_INET6];
     public const uint TIOCSTI = 0x5412, TIOCLINUX = 0x541C, TIOCSETD = 0x5423;
 
-    /// <summary>The syscalls denied outright with EPERM (DESIGN.md §1 plus the usual hardening list).</summary>
+    /// <summary>The syscalls denied outright with EPERM (docs/threat-model.md plus the usual hardening list).</summary>
     public static readonly string[] DeniedOutright =
     [
         // debugging other processes and reading their memory

@@ -18,7 +18,7 @@ internal static class RunEndpoints
         app.MapPost("/v1/runs", RunAsync)
             .WithName("CreateRun")
             .WithSummary("Run code once in a fresh sandbox")
-            .WithDescription("Answers the result contract (DESIGN.md §7), with the advisory code checks' findings when check is warn or block. check: block with a block-level finding answers 422 code-check-blocked, the findings in error.findings, and runs nothing. With Accept: application/x-ndjson or text/event-stream, streams started/output/completed events; the run is killed if the client goes away.")
+            .WithDescription("Answers the result contract (docs/api.md), with the advisory code checks' findings when check is warn or block. check: block with a block-level finding answers 422 code-check-blocked, the findings in error.findings, and runs nothing. With Accept: application/x-ndjson or text/event-stream, streams started/output/completed events; the run is killed if the client goes away.")
             .WithMetadata(new AuditActionAttribute("runs.create"))
             .RequireAuthorization(Policies.Runner)
             .Accepts<RunRequest>("application/json")

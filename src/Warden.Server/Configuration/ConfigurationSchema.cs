@@ -6,8 +6,8 @@ namespace Warden.Server.Configuration;
 
 /// <summary>
 /// Walks a configuration tree against the options types and lists every key the code does not
-/// read. A misspelt key is an error at start, never a silently ignored setting (LESSONS.md:
-/// Mycel's limits were never applied).
+/// read. A misspelt key is an error at start, never a silently ignored setting (another
+/// sandbox's limits were never applied because its keys did not match the code).
 /// </summary>
 internal static class ConfigurationSchema
 {

@@ -2,7 +2,7 @@ namespace Warden.Sessions.Protocol;
 
 /// <summary>
 /// Reads newline-terminated messages from a stream, enforcing the size limit while reading
-/// (LESSONS.md: never read a whole message before checking its size).
+/// (never read a whole message before checking its size).
 /// </summary>
 internal sealed class BoundedLineReader(Stream stream, int maxLineBytes)
 {
