@@ -99,9 +99,10 @@ public abstract class ProcessGroupAttackTests(EngineFixture engine)
     [Fact]
     public async Task Run_SetpriorityOfItsGroup_RenicesNothingOutsideItsRun()
     {
-        var (a, marker, _) = await Python(InSandbox + "os.setpriority(os.PRIO_PGRP, 0, 19)\nprint(os.getpriority(os.PRIO_PROCESS, 0))");
+        // (When the group held processes it may not renice, the call fails after renicing the rest.)
+        var (a, marker, _) = await Python(InSandbox + "try:\n    os.setpriority(os.PRIO_PGRP, 0, 19)\nexcept OSError as e:\n    print('partly', e.errno)\nprint(os.getpriority(os.PRIO_PROCESS, 0))");
         Assert.Equal(RunReason.Exited, a.Reason);
-        Assert.Equal("19\n", a.Stdout); // the attack itself worked, on its own group
+        Assert.EndsWith("19\n", a.Stdout); // the attack itself worked, on its own group
         Leftovers.AssertNone(engine.Backend, marker);
         // Nothing that serves other runs was reniced: not the zygote's processes (its reaper and
         // namespace factory included), not a prepared child, not a run started afterwards.
