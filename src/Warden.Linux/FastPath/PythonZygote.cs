@@ -60,8 +60,44 @@ internal sealed class PythonZygote : IAsyncDisposable
     /// <summary>Completes when the zygote's sandbox has ended.</summary>
     public Task<SandboxOutcome> Completion => _sandbox.Completion;
 
-    /// <summary>Whether the zygote is alive.</summary>
-    public bool Alive => !_sandbox.Completion.IsCompleted;
+    /// <summary>Whether the zygote is alive and answering (a wedged one gets no new work and is replaced).</summary>
+    public bool Alive => !_sandbox.Completion.IsCompleted && Volatile.Read(ref _wedged) == 0;
+
+    /// <summary>Whether the zygote's sandbox has not ended yet (it may be wedged).</summary>
+    public bool Running => !_sandbox.Completion.IsCompleted;
+
+    private int _wedged;
+
+    /// <summary>
+    /// Takes the zygote out of service: the pool stops giving it work and starts a replacement;
+    /// its runs still finish at their deadlines (Warden kills them), then it is disposed.
+    /// </summary>
+    public void MarkWedged(string why)
+    {
+        if (Interlocked.Exchange(ref _wedged, 1) == 0 && DebugLog.Events) DebugLog.Write($"{Kind} zygote wedged: {why}");
+    }
+
+    /// <summary>
+    /// Called when the zygote did not report a job's end in time: if any process of its sandbox is
+    /// stopped (SIGSTOP, SIGTSTP, a tracer), it will never report again — it is marked wedged and
+    /// true is returned. A merely slow zygote is left alone.
+    /// </summary>
+    public bool DetectWedged()
+    {
+        if (!Running) return false;
+        foreach (var pid in _sandbox.CgroupPids())
+        {
+            var stat = CgroupFs.TryRead($"/proc/{pid}/stat");
+            var end = stat?.LastIndexOf(')') ?? -1;
+            if (end < 0 || end + 2 >= stat!.Length) continue;
+            if (stat[end + 2] is 'T' or 't')
+            {
+                MarkWedged($"process {pid} is stopped");
+                return true;
+            }
+        }
+        return Volatile.Read(ref _wedged) != 0;
+    }
 
     /// <summary>The modules the zygote managed to preload.</summary>
     public IReadOnlyList<string> Modules { get; private set; } = [];
@@ -261,6 +297,7 @@ internal sealed class PythonZygote : IAsyncDisposable
         {
             foreach (var fd in childEnds) Libc.close(fd);
             await job.DiscardAsync().ConfigureAwait(false);
+            DetectWedged();
             throw;
         }
     }

@@ -75,11 +75,28 @@ internal sealed class ZygoteJob
         return n > 0 ? ": " + Encoding.UTF8.GetString(buffer, 0, (int)n).Trim() : "";
     }
 
+    // Completes once Warden has killed the job and its cgroup is empty (or the sweep gave up).
+    private readonly TaskCompletionSource _killedAndGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private void KillTree()
     {
         if (Interlocked.Exchange(ref _killed, 1) != 0) return;
-        _ = Task.Run(() => Cgroup.KillAll(TimeSpan.FromSeconds(5)));
+        _ = Task.Run(() =>
+        {
+            try { Cgroup.KillAll(TimeSpan.FromSeconds(5)); }
+            finally { _killedAndGone.TrySetResult(); }
+        });
     }
+
+    /// <summary>
+    /// How long the zygote's report may lag once Warden has killed a job and its cgroup is empty.
+    /// The report is a courtesy (exit status, rusage); the answer never depends on it: a zygote that
+    /// was stopped or wedged must not hold a run past its deadline.
+    /// </summary>
+    private static readonly TimeSpan ReportGrace = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long the pipes may stay open once the job is gone (only a wedged zygote could hold one).</summary>
+    private static readonly TimeSpan PipeGrace = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Runs <paramref name="spec"/> in this child and returns when it is gone.</summary>
     public async Task<SandboxOutcome> ExecuteAsync(SandboxSpec spec, string path, Func<OutputChunk, ValueTask>? onOutput, CancellationToken ct)
@@ -153,13 +170,29 @@ internal sealed class ZygoteJob
                 }
                 else
                 {
-                    await status.ConfigureAwait(false);
+                    // The zygote's report, or — once Warden has killed the job (timeout, output cap,
+                    // cancellation) and nothing of it is left — at most a short grace more. Deadlines
+                    // are enforced by killing, never by waiting for the zygote to answer.
+                    await Task.WhenAny(status, _killedAndGone.Task).ConfigureAwait(false);
+                    if (!status.IsCompleted)
+                    {
+                        await Task.WhenAny(status, Task.Delay(ReportGrace)).ConfigureAwait(false);
+                        if (!status.IsCompleted) _zygote.DetectWedged();
+                    }
+                }
+                if (!outputs.IsCompleted && _killedAndGone.Task.IsCompleted)
+                {
+                    // The job is gone, so only the zygote could still hold a pipe (it closes its copies
+                    // right after the fork): a wedged zygote is killed rather than waited for.
+                    await Task.WhenAny(outputs, Task.Delay(PipeGrace)).ConfigureAwait(false);
+                    if (!outputs.IsCompleted && _zygote.DetectWedged()) _zygote.Kill();
                 }
             }
             var (outBytes, outTrunc) = await stdout.ConfigureAwait(false);
             var (errBytes, errTrunc) = await stderr.ConfigureAwait(false);
             var col = await collected.ConfigureAwait(false);
-            var report = answeredEarly ? new StatusReport { ExitCode = col.QuitCode } : await status.ConfigureAwait(false);
+            var report = answeredEarly ? new StatusReport { ExitCode = col.QuitCode }
+                : status.IsCompleted ? await status.ConfigureAwait(false) : new StatusReport();
             var wallMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var stats = Cgroup.ReadStats();
             if (cause == KillCause.Cancelled) throw new OperationCanceledException(ct);
@@ -189,7 +222,9 @@ internal sealed class ZygoteJob
                 WallMs = wallMs,
                 CpuMs = stats.HasCpu ? stats.CpuMs : report.CpuMs,
                 PeakMemoryBytes = stats.PeakMemoryBytes > 0 ? stats.PeakMemoryBytes : report.MaxRssKb * 1024,
-                Files = col.Files,
+                // Only what the request asked for: the program writes the collect pipe itself, so
+                // records it sent unasked are forgeries (names were checked while parsing).
+                Files = spec.Collect.Count > 0 ? col.Files : [],
                 Path = path,
             };
         }
@@ -208,7 +243,9 @@ internal sealed class ZygoteJob
     {
         // The zygote reports once the job's init is gone (and with it the whole pid namespace); if
         // the zygote is wedged, the cgroup sweep in DiscardAsync does the work alone.
-        try { await status.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false); } catch { /* swept below */ }
+        try { await status.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false); }
+        catch (TimeoutException) { _zygote.MarkWedged("no report 10 s after a run answered"); }
+        catch { /* swept below */ }
         await DiscardAsync().ConfigureAwait(false);
         try { await outputs.ConfigureAwait(false); } catch { /* reported with the outcome */ }
     }

@@ -414,10 +414,11 @@ internal sealed class ZygotePool : IAsyncDisposable
     {
         foreach (var j in TakeAll(old)) await j.DiscardAsync().ConfigureAwait(false);
         var deadline = Environment.TickCount64 + 3_600_000;
-        while (_inFlight.GetValueOrDefault(old) > 0 && Environment.TickCount64 < deadline && old.Alive)
+        // (A wedged zygote's runs still end at their deadlines: Warden kills them, not the zygote.)
+        while (_inFlight.GetValueOrDefault(old) > 0 && Environment.TickCount64 < deadline && old.Running)
             await Task.Delay(50).ConfigureAwait(false);
-        _inFlight.TryRemove(old, out _);
         await old.DisposeAsync().ConfigureAwait(false);
+        _inFlight.TryRemove(old, out _); // (after: its cgroup counts as long-lived until it is gone)
     }
 
     public async ValueTask DisposeAsync()

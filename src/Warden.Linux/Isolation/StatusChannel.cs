@@ -51,7 +51,15 @@ internal static class StatusChannel
         }
     }
 
-    /// <summary>Parses the protocol; a torn or malformed tail is ignored (the program may have been killed mid-report).</summary>
+    /// <summary>
+    /// Parses the protocol; a torn or malformed tail is ignored (the program may have been killed
+    /// mid-report). The channel is hostile input: on the fast path the program itself writes the
+    /// collect pipe (its files and its exit record), so a record is kept only when its values are
+    /// ones a process could produce — exit codes 0-255, signals 1-64, errno values 1-4095 — and a
+    /// file only when its name is a relative path under /workspace (the cold path's rules: no
+    /// leading <c>/</c>, no <c>.</c>, <c>..</c> or empty segments, no NUL, control characters or
+    /// backslashes, at most 255 bytes a segment and 4096 in all). Other records are dropped.
+    /// </summary>
     public static StatusReport Parse(ReadOnlySpan<byte> data)
     {
         var r = new StatusReport();
@@ -69,14 +77,14 @@ internal static class StatusChannel
                 case "S":
                     r = r with { Started = true };
                     break;
-                case "E" when p.Length >= 2:
-                    r = r with { ExecErrno = Int(p[1]) };
+                case "E" when p.Length >= 2 && InRange(p[1], 1, 4095, out var errno):
+                    r = r with { ExecErrno = errno };
                     break;
-                case "X" or "K" when p.Length >= 5:
-                    var cpu = (Long(p[2]) + Long(p[3])) / 1000.0;
-                    r = p[0] == "X"
-                        ? r with { ExitCode = Int(p[1]), CpuMs = cpu, MaxRssKb = Long(p[4]) }
-                        : r with { Signal = Int(p[1]), CpuMs = cpu, MaxRssKb = Long(p[4]) };
+                case "X" when p.Length >= 5 && InRange(p[1], 0, 255, out var code):
+                    r = r with { ExitCode = code, CpuMs = Cpu(p[2], p[3]), MaxRssKb = Math.Max(0, Long(p[4])) };
+                    break;
+                case "K" when p.Length >= 5 && InRange(p[1], 1, 64, out var signal):
+                    r = r with { Signal = signal, CpuMs = Cpu(p[2], p[3]), MaxRssKb = Math.Max(0, Long(p[4])) };
                     break;
                 case "F" or "T" when p.Length >= 3:
                     var size = Long(p[1]);
@@ -85,18 +93,15 @@ internal static class StatusChannel
                     if (plen <= 0 || plen > 4096 || size < 0 || pos + plen + body > data.Length) { pos = data.Length; break; }
                     var path = Encoding.UTF8.GetString(data.Slice(pos, plen));
                     pos += plen;
-                    if (p[0] == "F")
-                    {
-                        files.Add(new CollectedFile(path, size, data.Slice(pos, (int)size).ToArray(), null));
-                        pos += (int)size;
-                    }
-                    else
-                    {
-                        files.Add(new CollectedFile(path, size, null, "too-large"));
-                    }
+                    var content = p[0] == "F" ? data.Slice(pos, (int)size).ToArray() : null;
+                    pos += (int)body;
+                    if (!IsWorkspacePath(path)) break;
+                    // A name sent twice (a forged record before the collector's own) keeps the last.
+                    files.RemoveAll(f => f.Path == path);
+                    files.Add(content is not null ? new CollectedFile(path, size, content, null) : new CollectedFile(path, size, null, "too-large"));
                     break;
-                case "Q" when p.Length >= 2:
-                    r = r with { QuitCode = Int(p[1]) };
+                case "Q" when p.Length >= 2 && InRange(p[1], 0, 255, out var quit):
+                    r = r with { QuitCode = quit };
                     break;
                 case "U":
                     r = r with { DiskFull = true };
@@ -107,6 +112,24 @@ internal static class StatusChannel
             }
         }
         return r with { Files = files };
+    }
+
+    private static bool InRange(string s, int min, int max, out int value) =>
+        int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
+
+    private static double Cpu(string user, string system) => (Math.Max(0, Long(user)) + Math.Max(0, Long(system))) / 1000.0;
+
+    /// <summary>Whether <paramref name="path"/> names a file under /workspace by the request's own path rules.</summary>
+    internal static bool IsWorkspacePath(string path)
+    {
+        try
+        {
+            return Warden.Execution.RunRequestValidator.ValidateRelativePath("files.path", path) == path;
+        }
+        catch (InvalidRequestException)
+        {
+            return false;
+        }
     }
 
     private static int Int(string s) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : 0;

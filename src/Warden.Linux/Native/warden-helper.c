@@ -349,6 +349,13 @@ static int exec_mode(int argc, char **argv)
     if (pid < 0) die("fork");
     if (pid == 0) {
         close(errpipe[0]);
+        /* The program's own session and process group (as on the fast path): its kill(0, ...),
+         * killpg and setpriority(PRIO_PGRP, ...) reach only itself and its children, not us. */
+        if (setsid() < 0) {
+            int e = errno;
+            (void)!write(errpipe[1], &e, sizeof e);
+            _exit(127);
+        }
         execvp(argv[i], &argv[i]);
         int e = errno;
         (void)!write(errpipe[1], &e, sizeof e);
@@ -437,6 +444,9 @@ static int jobns_mode(int argc, char **argv)
     }
     if (disk <= 0 || uid < 0 || gid < 0 || ncg < 0 || ncg > 16) { errno = EINVAL; die("argument parsing"); }
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die("PR_SET_DUMPABLE");
+    /* A session of our own (the job's init inherits it; the program makes its own): nothing of
+     * the job shares a process group with the zygote, its reaper or the factory. */
+    if (setsid() < 0) die("setsid");
     reset_signals();
     /* Nothing but our own descriptors (the zygote passes only these; this is belt and braces). */
     if (syscall(SYS_close_range, 5 + (unsigned int)ncg, ~0U, 0) < 0) die("close_range");

@@ -176,7 +176,9 @@ static pid_t spawn(char *const argv[], const int *sources, int n)
     posix_spawnattr_init(&attr);
     sigemptyset(&none);
     posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+    /* Its own session: nothing that shares a process group with a job (none does: each job
+     * calls setsid first) could signal or renice it through the group. */
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSID);
     rc = posix_spawn(&pid, helper, &fa, &attr, argv, envp);
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
@@ -223,6 +225,11 @@ static void become_job(struct pending *p, const int *nsfds)
     release_from = next_free;  /* arenas allocated from here on are the job's own */
     warden_job_kind = p->lim.kind;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) { say(err, "PR_SET_PDEATHSIG"); _exit(125); }
+    /* A session and process group of its own before anything of the job runs: a pid namespace
+     * does not bound a process group, so without this kill(0, ...), killpg and
+     * setpriority(PRIO_PGRP, ...) from the job would reach the zygote, its reaper and namespace
+     * factory, and every other job (they all shared the zygote's group). */
+    if (setsid() < 0) { say(err, "setsid"); _exit(125); }
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     for (int i = 0; i < p->ncg; i++)

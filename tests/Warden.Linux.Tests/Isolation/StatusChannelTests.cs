@@ -71,4 +71,66 @@ public sealed class StatusChannelTests
         Assert.Empty(r.Files);
         Assert.False(r.Complete);
     }
+
+    [Theory]
+    [InlineData("Q 4096\n")]
+    [InlineData("Q -9\n")]
+    [InlineData("Q 256\n")]
+    [InlineData("Q +5\n")]
+    [InlineData("Q 0x10\n")]
+    [InlineData("Q 99999999999\n")]
+    [InlineData("X 4096 0 0 0\nK 0 0 0 0\nK 65 0 0 0\nE 0\nE -1\n")]
+    public void Parse_ForgedRecordsOutOfRange_AreDropped(string text)
+    {
+        var r = StatusChannel.Parse(B(text));
+        Assert.Null(r.QuitCode);
+        Assert.Null(r.ExitCode);
+        Assert.Null(r.Signal);
+        Assert.Null(r.ExecErrno);
+    }
+
+    [Fact]
+    public void Parse_RecordsInRange_AreKept()
+    {
+        var r = StatusChannel.Parse(B("Q 255\nX 0 -5 -5 -1\nK 64 0 0 0\nE 4095\n"));
+        Assert.Equal(255, r.QuitCode);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(0.0, r.CpuMs);
+        Assert.Equal(0, r.MaxRssKb);
+        Assert.Equal(64, r.Signal);
+        Assert.Equal(4095, r.ExecErrno);
+    }
+
+    [Theory]
+    [InlineData("../../etc/pwn")]
+    [InlineData("/etc/evil")]
+    [InlineData("../../../x/y")]
+    [InlineData("a/../../b")]
+    [InlineData("./c")]
+    [InlineData("d//e")]
+    [InlineData("f/")]
+    [InlineData("g\\h")]
+    [InlineData("bad\u0001name")]
+    public void Parse_FileNamesOutsideTheWorkspaceRules_AreDropped(string name)
+    {
+        var data = new MemoryStream();
+        var path = B(name);
+        data.Write(B($"F 6 {path.Length}\n"));
+        data.Write(path);
+        data.Write(B("PWNED!"));
+        data.Write(B($"T 6 {path.Length}\n"));
+        data.Write(path);
+        data.Write(B("F 2 6\nok.txtok"));
+        var r = StatusChannel.Parse(data.ToArray());
+        var file = Assert.Single(r.Files);
+        Assert.Equal("ok.txt", file.Path);
+    }
+
+    [Fact]
+    public void Parse_FileNamedTwice_KeepsTheLastRecord()
+    {
+        var r = StatusChannel.Parse(B("F 4 5\na.txtfakeF 4 5\na.txtreal"));
+        var file = Assert.Single(r.Files);
+        Assert.Equal("real", Encoding.UTF8.GetString(file.Content!));
+    }
 }
