@@ -165,7 +165,13 @@ internal sealed class ZygotePool : IAsyncDisposable
         var zygotes = await Task.WhenAll(_slots.Select(s => EnsureZygoteAsync(s, wait: true, ct))).ConfigureAwait(false);
         if (zygotes.Any(z => z is null)) return false;
         var python = _shelves.Where(s => !s.Node).ToList();
-        foreach (var shelf in python) Refill(shelf, shelf.Slot.Current!);
+        foreach (var shelf in python)
+        {
+            // A zygote can die between its start and here (killed, or its sandbox hit a limit):
+            // then warming failed; the next run starts a new one.
+            if (shelf.Slot.Current is not { Alive: true } current) return false;
+            Refill(shelf, current);
+        }
         // Wait until every child Refill started is prepared (bounded).
         var deadline = Environment.TickCount64 + 30_000;
         while (python.Any(s => s.Jobs.Count < s.Capacity || Volatile.Read(ref s.Preparing) > 0) && zygotes.All(z => z!.Alive) && Environment.TickCount64 < deadline)

@@ -360,7 +360,7 @@ public sealed class ZygoteTests(ZygoteEngineFixture engine)
         var markers = new List<string>();
         var runs = new List<Task<(RunResult, string)>>();
         for (var i = 0; i < 6; i++)
-            runs.Add(engine.RunAsync("python", For(zygote, "import time\ntime.sleep(0.5)\nprint('done')")).ContinueWith(t => t.Result));
+            runs.Add(engine.RunAsync("python", For(zygote, "import time\ntime.sleep(0.5)\nprint('done')")));
         await Task.Delay(200);
         victim.Kill(); // kill -9 of the zygote's whole sandbox, mid-load
         var results = new List<RunResult>();
