@@ -112,6 +112,7 @@ internal sealed partial class Session
             {
                 status = CellStatus.Lost;
                 reason = LostReason(conn, gone.End);
+                await WhenEndRecordedAsync().ConfigureAwait(false);
             }
             catch (KernelRestartedException)
             {

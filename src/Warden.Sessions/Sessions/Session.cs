@@ -241,6 +241,9 @@ internal sealed partial class Session
     /// </summary>
     private void OnKernelEnded(KernelConnection conn, KernelEnd end)
     {
+        // Two callers can race here (the connection's own continuation and a cell that saw the
+        // kernel go): one records and announces the end; the other must not answer before the
+        // announcement is made (see WhenEndRecordedAsync).
         bool final, ended = false, announce = false;
         lock (_gate)
         {
@@ -265,6 +268,7 @@ internal sealed partial class Session
             }
         }
         if (announce) _onEnded(this);
+        if (ended) _endRecorded.TrySetResult();
         _ = DisposeConnectionAsync(conn, final && ended);
     }
 
@@ -292,6 +296,18 @@ internal sealed partial class Session
         if (o.TimedOut) return (SessionEndReason.Timeout, "The session's sandbox reached its maximum lifetime.");
         var how = o.Signal is { } s ? "was killed by " + OutcomeClassifier.SignalName(s) : "exited with code " + (o.ExitCode ?? -1).ToString(CultureInfo.InvariantCulture);
         return (SessionEndReason.Crashed, "The kernel " + how + ".");
+    }
+
+    // Completed once the end is recorded and announced to the manager's listeners.
+    private readonly TaskCompletionSource _endRecorded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Once the session has ended, completes when its end has been announced, so that a call that
+    /// saw the end answers only after every listener (the server's store) has heard of it.
+    /// </summary>
+    private Task WhenEndRecordedAsync()
+    {
+        lock (_gate) return _state is SessionState.Lost or SessionState.Closed ? _endRecorded.Task : Task.CompletedTask;
     }
 
     /// <summary>Ends the session on purpose and waits until its sandbox is gone. No-op once ended.</summary>
@@ -322,7 +338,11 @@ internal sealed partial class Session
             }
         }
         if (announce) _onEnded(this);
-        if (goneNow) _gone.TrySetResult();
+        if (goneNow)
+        {
+            _endRecorded.TrySetResult();
+            _gone.TrySetResult();
+        }
         if (conn is not null)
         {
             conn.Kill();

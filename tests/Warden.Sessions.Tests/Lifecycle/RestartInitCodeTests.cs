@@ -30,10 +30,24 @@ public sealed class RestartInitCodeTests(EngineFixture engine)
     {
         await using var h = new SessionHarness(engine, new SessionManagerOptions { RunReaper = false, InterruptGrace = TimeSpan.FromMilliseconds(300) });
         var s = await h.CreateAsync(initCode: "import math");
-        var cell = h.RunAsync(s.Id, "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: pass");
-        await InterruptAndTimeoutTests.WaitForStateAsync(h, s.Id, SessionState.Busy);
-        await h.Manager.RestartAsync(s.Id, SessionHarness.Owner);
-        Assert.Equal(CellStatus.Lost, (await cell).Status);
+        // Restarted only once the cell ignores SIGINT (it says so), whatever the machine's load: then
+        // the restart's interrupt cannot stop it and the sandbox has to be replaced.
+        async Task<CellResult> RunAndRestartAsync()
+        {
+            var restarted = false;
+            await foreach (var e in h.Manager.ExecuteAsync(s.Id, SessionHarness.Owner,
+                new CellRequest { Code = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nprint('ignoring', flush=True)\nwhile True: pass" }))
+            {
+                if (e is CellCompletedEvent done) return done.Result;
+                if (!restarted && e is CellOutputEvent)
+                {
+                    restarted = true;
+                    await h.Manager.RestartAsync(s.Id, SessionHarness.Owner);
+                }
+            }
+            throw new InvalidOperationException("no result");
+        }
+        Assert.Equal(CellStatus.Lost, (await RunAndRestartAsync().WaitAsync(TimeSpan.FromSeconds(30))).Status);
         var r = await h.RunAsync(s.Id, "round(math.pi, 2)");
         Assert.True(r.Status == CellStatus.Ok, r.Describe());
         Assert.Equal("3.14", r.Text());
