@@ -11,9 +11,12 @@
 #   and stdout on the sandbox's stderr. It runs the sample (prompt + completion + test, as
 #   HumanEval runs it) and answers each call of the proxy.
 #
-# They talk over two pipes in frames of JSON (4-byte big-endian length, then UTF-8) that
-# hold only plain values, tagged so that the judge rebuilds them as exact built-in types: no
-# object of the candidate's, and so no `__eq__` of its, ever reaches the checks. The
+# They talk over two pipes in frames (4-byte big-endian length, then the data) that hold only
+# plain values, tagged so that each side rebuilds them as exact built-in types: no object of
+# the candidate's, and so no `__eq__` of its, ever reaches the checks. The judge sends marshal
+# (the candidate may trust the judge); the candidate answers in JSON, which the judge parses
+# with the json module and checks tag by tag (it never unmarshals, unpickles or evaluates
+# anything the candidate wrote). The
 # candidate cannot read, trace or signal its way into the judge: ptrace and process_vm_* are
 # denied by seccomp, /proc/<judge>/mem, fd and environ need the judge to be dumpable, and a
 # signal can only stop or kill it, which is never a pass. Whatever the candidate does, the
@@ -29,20 +32,15 @@ _MAX_FRAME = 64 << 20
 # The candidate's side, run with `python3 -I -u -c`. fd 3 reads the judge's frames, fd 4
 # writes the answers. Nothing here is a secret: the candidate may read or rewrite all of it.
 _CANDIDATE = r'''
-import json, os, sys, types
+import marshal, os, sys
 _MAX = 64 << 20
 _read, _write = os.read, os.write
+# -S skips site (its start-up is most of an interpreter's): exit() and quit() come from it.
+import builtins, _sitebuiltins
+builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")
+builtins.quit = _sitebuiltins.Quitter("quit", "Ctrl-D (i.e. EOF)")
 
-def recv():
-    head = b""
-    while len(head) < 4:
-        chunk = _read(3, 4 - len(head))
-        if not chunk:
-            os._exit(0)
-        head += chunk
-    n = int.from_bytes(head, "big")
-    if n > _MAX:
-        os._exit(2)
+def recv_exact(n):
     parts, got = [], 0
     while got < n:
         chunk = _read(3, min(n - got, 1 << 20))
@@ -50,20 +48,49 @@ def recv():
             os._exit(0)
         parts.append(chunk)
         got += len(chunk)
-    return json.loads(b"".join(parts).decode("utf-8", "surrogatepass"))
+    return b"".join(parts)
+
+def recv():
+    # The judge's frames: marshal of plain values (the judge is trusted; the other way is JSON).
+    return marshal.loads(recv_exact(int.from_bytes(recv_exact(4), "big")))
+
+def emit(x, out):
+    # JSON of what encode() builds: null, booleans, ints, lists, and strings that are tags or
+    # hex digits only, so no escaping is needed (and no json module, whose import is slow).
+    if x is None:
+        out.append("null")
+    elif x is True:
+        out.append("true")
+    elif x is False:
+        out.append("false")
+    elif type(x) is int:
+        out.append(str(x))
+    elif type(x) is str:
+        out.append('"' + x + '"')
+    else:
+        out.append("[")
+        for i, v in enumerate(x):
+            if i:
+                out.append(",")
+            emit(v, out)
+        out.append("]")
 
 def send(message):
-    data = json.dumps(message, ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode("ascii")
+    out = []
+    emit(message, out)
+    data = "".join(out).encode("ascii")
     data = len(data).to_bytes(4, "big") + data
     while data:
         data = data[_write(4, data):]
 
-_SCALARS = (type(None), bool, str)
+def hexs(s):
+    return s.encode("utf-8", "surrogatepass").hex()
+
 _BIG = 1 << 62
 
 def encode(value, plain):
     t = type(value)
-    if t in _SCALARS:
+    if value is None or t is bool:
         return value
     if t is int:
         return value if -_BIG < value < _BIG else ["i", format(value, "x")]
@@ -71,6 +98,8 @@ def encode(value, plain):
         return ["f", value.hex()]
     if t is complex:
         return ["c", value.real.hex(), value.imag.hex()]
+    if t is str:
+        return ["u", hexs(value)]
     if t is bytes:
         return ["b", value.hex()]
     if t is list:
@@ -93,8 +122,7 @@ def encode(value, plain):
         for base in (bool, int, float, complex, str, bytes, dict, list, tuple, frozenset, set):
             if isinstance(value, base):
                 return encode(base(value.items() if base is dict else value), plain)
-        tolist = getattr(t, "tolist", None)
-        if tolist is not None and getattr(t, "__module__", "").startswith("numpy"):
+        if getattr(t, "tolist", None) is not None and getattr(t, "__module__", "").startswith("numpy"):
             return encode(value.tolist(), plain)
     raise TypeError("the candidate returned a value of type " + repr(t.__name__)
                     + "; only values built of exact built-in types are judged")
@@ -125,24 +153,22 @@ def decode(x):
     raise ValueError("bad value")
 
 def error(exc):
+    text, line, name = "", "error", "Exception"
     try:
         import linecache, traceback
         linecache.cache["sample.py"] = (len(SOURCE), None, SOURCE.splitlines(True), "sample.py")
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=20))
         line = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()[-1]
-    except BaseException:
-        text, line = "", "error"
-    name = "Exception"
-    try:
         name = type(exc).__name__
     except BaseException:
         pass
-    return ["error", str(name)[:200], str(line)[:2000], str(text)[-20000:]]
+    return ["error", hexs(str(name)[:200]), hexs(str(line)[:2000]), hexs(str(text)[-20000:])]
 
 send(["hello"])
 first = recv()
 SOURCE, entry, plain = first["source"], first["entry"], first["plain"]
-module = types.ModuleType("__warden_sample__")
+sys.path[:] = first["path"]
+module = type(sys)("__warden_sample__")
 sys.modules["__warden_sample__"] = module
 try:
     exec(compile(SOURCE, "sample.py", "exec"), module.__dict__)
@@ -232,6 +258,7 @@ def _main():
 
     import builtins
     import json
+    import marshal
     import time
     import traceback
 
@@ -277,7 +304,7 @@ def _main():
             os.closerange(5, 1 << 16)
             for fd in (0, 1, 2, 3, 4):
                 os.set_inheritable(fd, True)
-            os.execv(sys.executable or "/usr/bin/python3", ["python3", "-I", "-u", "-c", _CANDIDATE])
+            os.execv(sys.executable or "/usr/bin/python3", ["python3", "-I", "-S", "-u", "-c", _CANDIDATE])
         finally:
             _exit(127)
     os.close(to_candidate_r)
@@ -314,7 +341,7 @@ def _main():
         return "exited before the checks finished" if code == 0 else "exit code " + str(code)
 
     def send(message):
-        data = json.dumps(message, ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode("ascii")
+        data = marshal.dumps(message)
         data = len(data).to_bytes(4, "big") + data
         try:
             while data:
@@ -378,8 +405,10 @@ def _main():
         if t is not list or not x or type(x[0]) is not str:
             raise ValueError("not a value")
         tag, items = x[0], x[1:]
-        if tag in ("i", "f", "b") and len(items) == 1 and type(items[0]) is str:
+        if tag in ("i", "f", "b", "u") and len(items) == 1 and type(items[0]) is str:
             s = items[0]
+            if tag == "u":
+                return bytes.fromhex(s).decode("utf-8", "surrogatepass")
             return int(s, 16) if tag == "i" else float.fromhex(s) if tag == "f" else bytes.fromhex(s)
         if tag == "c" and len(items) == 2 and type(items[0]) is str and type(items[1]) is str:
             return complex(float.fromhex(items[0]), float.fromhex(items[1]))
@@ -419,11 +448,15 @@ def _main():
         if type(reply) is list and len(reply) == 2 and reply[0] == "ok":
             try:
                 return decode(reply[1])
-            except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+            except (ValueError, TypeError, OverflowError, RecursionError, UnicodeError) as exc:
                 raise _CandidateFailed("the candidate's answer is not valid: " + type(exc).__name__) from None
         if (type(reply) is list and len(reply) == 4 and reply[0] == "error"
                 and all(type(s) is str for s in reply[1:])):
-            raise raised(reply[1], reply[2], reply[3])
+            try:
+                name, line, text = [bytes.fromhex(s).decode("utf-8", "replace") for s in reply[1:]]
+            except ValueError:
+                raise _CandidateFailed("the candidate's answer is not valid") from None
+            raise raised(name, line, text)
         raise _CandidateFailed("the candidate's answer is not valid")
 
     def candidate(*args, **kwargs):
@@ -450,7 +483,8 @@ def _main():
         problem_error("the candidate's interpreter did not start: " + exc.line)
 
     try:
-        send({"source": sample_source, "entry": entry_point, "plain": plain_only})
+        path = [p for p in sys.path if p and p != "/workspace" and os.path.isdir(p)]
+        send({"source": sample_source, "entry": entry_point, "plain": plain_only, "path": path})
         ready = recv()
         if ready != ["ready"]:
             reason = answer(ready)
