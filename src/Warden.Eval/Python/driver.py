@@ -285,6 +285,14 @@ def _main():
     if imports:
         sample_source += "\n" + "\n".join(imports) + "\n"
 
+    # The candidate can write to /workspace, /tmp and /dev/shm: the judge must never import or
+    # read from there once it runs (a check's own `import colorsys` would otherwise run a
+    # module the candidate planted, inside the judge). Only read-only places stay on the path.
+    writable = ("/workspace", "/tmp", "/dev/shm")
+    sys.path[:] = [p for p in sys.path if p and os.path.isabs(p) and not any(
+        p == w or p.startswith(w + "/") for w in writable) and os.path.isdir(p)]
+    sys.path_importer_cache.clear()
+
     # The candidate's process: a fresh interpreter in a session of its own (so that kill(0)
     # and killpg reach only its own processes), stdin on /dev/null, stdout on our stderr.
     to_candidate_r, to_candidate_w = os.pipe()
@@ -309,6 +317,7 @@ def _main():
             _exit(127)
     os.close(to_candidate_r)
     os.close(from_candidate_w)
+    os.chdir("/")
 
     def end_candidate():
         try:
@@ -483,8 +492,7 @@ def _main():
         problem_error("the candidate's interpreter did not start: " + exc.line)
 
     try:
-        path = [p for p in sys.path if p and p != "/workspace" and os.path.isdir(p)]
-        send({"source": sample_source, "entry": entry_point, "plain": plain_only, "path": path})
+        send({"source": sample_source, "entry": entry_point, "plain": plain_only, "path": list(sys.path)})
         ready = recv()
         if ready != ["ready"]:
             reason = answer(ready)

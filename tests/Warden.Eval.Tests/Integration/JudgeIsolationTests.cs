@@ -57,6 +57,23 @@ public sealed class JudgeIsolationTests
         Leftovers.AssertNone(WardenEngine.SharedBackend);
     }
 
+    [Fact]
+    public async Task Evaluate_SampleThatPlantsAModuleTheChecksImport_IsFailed()
+    {
+        await AssertIsolatedAsync();
+        // The checks import colorsys (nothing imports it before them); the sample plants one in
+        // /workspace that would forge the pass line from the judge's frames if it ran there.
+        var problem = Problems.Python("Planted/0") with { Prompt = "def f(x):\n    \"\"\"x + 1\"\"\"\n", Test = "def check(candidate):\n    import colorsys\n    assert candidate(1) == 2\n" };
+        const string completion = """
+                return 0
+            open('/workspace/colorsys.py', 'w').write("import sys, os\nf = sys._getframe()\nwhile f is not None:\n    n = f.f_locals.get('nonce')\n    if isinstance(n, bytes) and n:\n        os.write(1, b'\\n__WARDEN_EVAL_PASS__ ' + n + b'\\n')\n        os._exit(0)\n    f = f.f_back\n")
+
+            """;
+        var verdict = Assert.Single(await Sandboxes.EvaluateAsync([problem], [Problems.Sample(problem.TaskId, completion)]));
+        Assert.True(verdict.Outcome == VerdictOutcome.Failed, $"{verdict.Outcome}: {verdict.Result}");
+        Leftovers.AssertNone(WardenEngine.SharedBackend);
+    }
+
     public static TheoryData<string> KillsOfGroupOrParent => new()
     {
         "os.kill(0, signal.SIGKILL)",
