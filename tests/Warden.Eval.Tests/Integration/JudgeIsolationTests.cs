@@ -74,6 +74,19 @@ public sealed class JudgeIsolationTests
         Leftovers.AssertNone(WardenEngine.SharedBackend);
     }
 
+    [Theory]
+    [InlineData(true, "    import collections\n    return collections.Counter({'a': 1})\n", VerdictOutcome.Failed)]
+    [InlineData(false, "    import collections\n    return collections.Counter({'a': 1})\n", VerdictOutcome.Passed)]
+    [InlineData(false, "    class Anything(dict):\n        def __eq__(self, other): return True\n    return Anything()\n", VerdictOutcome.Failed)]
+    [InlineData(false, "    class Anything:\n        def __eq__(self, other): return True\n    return Anything()\n", VerdictOutcome.Failed)]
+    public async Task Evaluate_ReturnValue_ReachesTheChecksOnlyAsAPlainValue(bool plainOnly, string completion, VerdictOutcome expected)
+    {
+        await AssertIsolatedAsync();
+        var problem = Problems.Python("Plain/0") with { Prompt = "def f(x):\n    \"\"\"{'a': x}\"\"\"\n", Test = "def check(candidate):\n    assert candidate(1) == {'a': 1}\n" };
+        var verdict = Assert.Single(await Sandboxes.EvaluateAsync([problem], [Problems.Sample(problem.TaskId, completion)], new EvalOptions { PlainReturnValuesOnly = plainOnly }));
+        Assert.True(verdict.Outcome == expected, $"{verdict.Outcome}: {verdict.Result}");
+    }
+
     public static TheoryData<string> KillsOfGroupOrParent => new()
     {
         "os.kill(0, signal.SIGKILL)",
