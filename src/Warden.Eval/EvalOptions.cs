@@ -25,8 +25,10 @@ public sealed record EvalOptions
 
     /// <summary>
     /// Python only: a candidate's return value must be built of exact built-in types (None,
-    /// bool, int, float, complex, str, bytes, list, tuple, set, frozenset, dict), so that an
-    /// object whose <c>__eq__</c> always answers true cannot pass the checks. Default true.
+    /// bool, int, float, complex, str, bytes, list, tuple, set, frozenset, dict), or the sample
+    /// fails. When false, subclasses of those types and numpy values are sent to the checks as
+    /// their plain equivalent. Either way only plain values reach the checks (they run in
+    /// another process), so an object whose <c>__eq__</c> always answers true never passes. Default true.
     /// </summary>
     public bool PlainReturnValuesOnly { get; init; } = true;
 

@@ -26,7 +26,7 @@ internal static class EvalCommand
         var timeout = new Option<double>("--timeout") { Description = "Seconds each sample may run (default 10; the compile step of compiled languages has the same).", DefaultValueFactory = _ => EvalOptions.DefaultTimeoutMs / 1000.0 };
         var parallel = new Option<int>("--parallel") { Description = "Samples run at once, each in its own sandbox (default: the number of processors).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var output = new Option<FileInfo?>("--out") { Description = "Results file (JSON Lines, one verdict per sample, appended as they come). Run again with the same file to resume." };
-        var anyReturn = new Option<bool>("--any-return") { Description = "Python: judge candidates that return objects other than plain built-in values (weaker: an object equal to everything passes)." };
+        var anyReturn = new Option<bool>("--any-return") { Description = "Python: send subclasses of built-in types (Counter, namedtuple) and numpy values to the checks as their plain equivalent instead of failing them (other objects still fail)." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
 
         var cmd = new Command("eval", "Judge HumanEval-format samples in parallel sandboxes and compute pass@k.")

@@ -5,9 +5,10 @@ using Warden.Policy;
 namespace Warden.Eval.Languages;
 
 /// <summary>
-/// Python problems: the sandbox runs our driver (<c>Python/driver.py</c>), which runs the
-/// problem's code, then the sample, then the problem's own <c>check(entry_point)</c>, and
-/// writes the nonce only when that call returned. See docs/eval.md for what it defends against.
+/// Python problems: the sandbox runs our driver (<c>Python/driver.py</c>), a judge that runs
+/// the problem's code and its <c>check</c> in its own process, calling the candidate in a
+/// second, fresh interpreter over a pipe with plain values; it writes the nonce only when
+/// <c>check</c> returned. See docs/eval.md for what it defends against.
 /// </summary>
 internal sealed class PythonEvalLanguage(bool plainReturnValuesOnly) : IEvalLanguage
 {
@@ -27,10 +28,11 @@ internal sealed class PythonEvalLanguage(bool plainReturnValuesOnly) : IEvalLang
         Code = Driver.Value,
         Files =
         [
-            // The problem's own code, run before the sample in a namespace of its own.
+            // The problem's own code, run by the judge only.
             new InputFile { Path = "trusted.py", Content = problem.Prompt + "\n" + problem.Test },
-            // HumanEval's program without its last line: the driver makes the check call itself.
-            new InputFile { Path = "sample.py", Content = problem.Prompt + completion + "\n" + problem.Test },
+            // What the candidate's process runs: HumanEval's program without the test (the
+            // judge adds the test's top-level imports, which HumanEval's completion would see).
+            new InputFile { Path = "sample.py", Content = problem.Prompt + completion },
         ],
         Args = plainReturnValuesOnly ? [problem.EntryPoint] : [problem.EntryPoint, "--any-return"],
         Stdin = nonce + "\n",
@@ -39,7 +41,8 @@ internal sealed class PythonEvalLanguage(bool plainReturnValuesOnly) : IEvalLang
 
     public Judgement Judge(Problem problem, RunResult result, string nonce)
     {
-        // Written before any code of the sample ran, so the sample cannot forge it to escape pass@k.
+        // Written by the judge, whose nonce the candidate's process never holds: the problem's own
+        // code does not run, or its checks pass the candidate a value that cannot cross.
         if (result.Reason == RunReason.Exited && result.ExitCode == 3)
         {
             var prefix = $"\n{ProblemErrorMarker} {nonce} ";
