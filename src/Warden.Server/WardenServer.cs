@@ -77,7 +77,7 @@ public sealed class WardenServer
                 services.AddSingleton<IWardenStore>(_ => SqliteStore.Open(settings.DataDir));
                 services.AddSingleton<AuditWriter>();
                 services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
-                services.AddSingleton(_ => new LinuxSandboxBackend(settings.Options.Engine.ToEngineOptions()));
+                services.AddSingleton(_ => new LinuxSandboxBackend(settings.Engine));
                 services.AddHostedService<StartupChecks>();
             })
             .ConfigureWebHost(web => web

@@ -40,6 +40,13 @@ public sealed record EngineOptions
     /// </summary>
     public bool KeepCgroupAttachWarm { get; init; } = true;
 
+    /// <summary>
+    /// Limits of a run whose request gives none (a server's <c>Limits</c> section). The fast path
+    /// prepares its children for these, so runs at the configured defaults find one ready.
+    /// Default <see cref="Policy.Limits.Default"/>.
+    /// </summary>
+    public Policy.Limits DefaultLimits { get; init; } = Policy.Limits.Default;
+
     /// <summary>The Python zygote fast path (see docs/decisions.md).</summary>
     public FastPath.ZygoteOptions FastPath { get; init; } = new();
 

@@ -16,20 +16,10 @@ internal sealed record ServerSettings
     public required string? SocketPath { get; init; }
     public required IReadOnlySet<int> AllowedPeerUids { get; init; }
     public required Limits DefaultLimits { get; init; }
+    /// <summary>The engine's options: the Engine section, with the configured default limits (the fast path prepares for them).</summary>
+    public required Linux.Isolation.EngineOptions Engine { get; init; }
     public required IReadOnlyDictionary<Role, RoleQuota> Quotas { get; init; }
     public Role AnonymousRole { get; init; } = Role.User;
-
-    /// <summary>The hard bounds: the most any configuration may allow.</summary>
-    public static Limits HardBounds { get; } = new()
-    {
-        TimeoutMs = LimitsRequest.Bounds.MaxTimeoutMs,
-        MemoryMb = LimitsRequest.Bounds.MaxMemoryMb,
-        Pids = LimitsRequest.Bounds.MaxPids,
-        Cpus = LimitsRequest.Bounds.MaxCpus,
-        OutputBytes = LimitsRequest.Bounds.MaxOutputBytes,
-        DiskMb = LimitsRequest.Bounds.MaxDiskMb,
-        OpenFiles = LimitsRequest.Bounds.MaxOpenFiles,
-    };
 
     public RoleQuota QuotaOf(Role role) => Quotas[role];
 
@@ -66,7 +56,7 @@ internal sealed record ServerSettings
             problems.Add("Auth:AnonymousLoopback needs every address in Server:Urls to be loopback");
 
         Limits defaults = Limits.Default;
-        try { defaults = o.Limits.ToRequest().Resolve(); }
+        try { defaults = (o.Limits ?? new LimitsRequest()).Resolve(); }
         catch (InvalidRequestException ex) { problems.Add(ConfigName("Limits", ex)); }
 
         var quotas = new Dictionary<Role, RoleQuota>();
@@ -76,8 +66,8 @@ internal sealed record ServerSettings
             Range(problems, name + ":RequestsPerMinute", q.RequestsPerMinute, 1, 1_000_000);
             Range(problems, name + ":ConcurrentRuns", q.ConcurrentRuns, 0, 4096);
             Range(problems, name + ":LiveSessions", q.LiveSessions, 0, 4096);
-            var max = HardBounds;
-            try { max = (q.MaxLimits ?? new LimitsSection()).ToRequest().Resolve(HardBounds); }
+            var max = LimitsRequest.Bounds.Highest;
+            try { max = (q.MaxLimits ?? new LimitsRequest()).Resolve(LimitsRequest.Bounds.Highest); }
             catch (InvalidRequestException ex) { problems.Add(ConfigName(name + ":MaxLimits", ex)); }
             if ((q.ConcurrentRuns > 0 || q.LiveSessions > 0) && !defaults.FitsWithin(max))
                 problems.Add($"{name}:MaxLimits is below the default limits (Limits); a request that asks for nothing would be refused");
@@ -129,6 +119,7 @@ internal sealed record ServerSettings
             SocketPath = socketPath,
             AllowedPeerUids = uids,
             DefaultLimits = defaults,
+            Engine = o.Engine.ToEngineOptions() with { DefaultLimits = defaults },
             Quotas = quotas,
             AnonymousRole = anonymousRole,
         };
