@@ -33,7 +33,7 @@ public sealed class SessionManager : ISessionManager
         _backend = backend;
         _programs = new KernelPrograms(backend);
         _options = options ?? new SessionManagerOptions();
-        if (_options.MaxSessions < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxSessions must be at least 1.");
+        _options.Validate();
         if (_options.PreparedSessions > 0)
         {
             _prepared = new PreparedKernels(backend, _programs, _options);

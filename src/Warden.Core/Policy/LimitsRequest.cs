@@ -74,15 +74,23 @@ public sealed record LimitsRequest
         return result;
     }
 
+    /// <summary>Every field of <paramref name="l"/> outside <see cref="Bounds"/>, named as in configuration (<c>MemoryMb</c>).</summary>
+    public static IReadOnlyList<OptionProblem> Problems(Limits l)
+    {
+        var p = new List<OptionProblem>();
+        foreach (var f in LimitField.All)
+            if (OutOfBounds(f, f.Value(l)) is { } message) p.Add(new(char.ToUpperInvariant(f.Name[0]) + f.Name[1..], message));
+        return p;
+    }
+
+    private static string? OutOfBounds(LimitField f, double v) =>
+        double.IsNaN(v) || v < f.Min || v > f.Max ? $"must be between {LimitField.Format(f.Min)} and {LimitField.Format(f.Max)}; got {LimitField.Format(v)}" : null;
+
     /// <summary>Validates a complete set of limits against <see cref="Bounds"/>.</summary>
     /// <exception cref="InvalidRequestException">A field is out of bounds; the message names it.</exception>
     public static void Validate(Limits l)
     {
         foreach (var f in LimitField.All)
-        {
-            var v = f.Value(l);
-            if (double.IsNaN(v) || v < f.Min || v > f.Max)
-                throw new InvalidRequestException(f.Path, $"{f.Path} must be between {LimitField.Format(f.Min)} and {LimitField.Format(f.Max)}; got {LimitField.Format(v)}.");
-        }
+            if (OutOfBounds(f, f.Value(l)) is { } message) throw new InvalidRequestException(f.Path, $"{f.Path} {message}.");
     }
 }

@@ -31,9 +31,11 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
     private int _disposed;
 
     /// <summary>Creates the backend; nothing touches the host until the first run or <see cref="EnsureAvailable"/>.</summary>
+    /// <exception cref="InvalidOptionsException">An option is out of its bounds (all are listed).</exception>
     public LinuxSandboxBackend(EngineOptions? options = null)
     {
         _options = options ?? new EngineOptions();
+        _options.Validate();
         _uids = new UidAllocator(_options.SandboxUidBase, _options.SandboxUidCount);
     }
 

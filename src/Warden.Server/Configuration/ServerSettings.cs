@@ -18,6 +18,8 @@ internal sealed record ServerSettings
     public required Limits DefaultLimits { get; init; }
     /// <summary>The engine's options: the Engine section, with the configured default limits (the fast path prepares for them).</summary>
     public required Linux.Isolation.EngineOptions Engine { get; init; }
+    /// <summary>The session manager's options: the Sessions section, with the configured default limits (no clock: the host adds it).</summary>
+    public required Sessions.SessionManagerOptions Sessions { get; init; }
     public required IReadOnlyDictionary<Role, RoleQuota> Quotas { get; init; }
     public Role AnonymousRole { get; init; } = Role.User;
 
@@ -74,12 +76,10 @@ internal sealed record ServerSettings
             quotas[role] = new RoleQuota(q.RequestsPerMinute, q.ConcurrentRuns, q.LiveSessions, max);
         }
 
-        var ss = o.Sessions;
-        Range(problems, "Sessions:MaxSessions", ss.MaxSessions, 1, 100_000);
-        Range(problems, "Sessions:IdleTtlSeconds", ss.IdleTtlSeconds, 1, 86_400);
-        Range(problems, "Sessions:MaxLifetimeSeconds", ss.MaxLifetimeSeconds, 1, 86_400);
-        Range(problems, "Sessions:MaxUploadBytes", ss.MaxUploadBytes, 1024, 16L << 30);
-        Range(problems, "Sessions:MaxDownloadBytes", ss.MaxDownloadBytes, 1024, 16L << 30);
+        // The options records check their own values; configuration only names them by key.
+        var sessions = o.Sessions.ToSessionManagerOptions(defaults);
+        problems.AddRange(sessions.Problems().Where(p => !p.Property.StartsWith("DefaultLimits:", StringComparison.Ordinal))
+            .Select(p => "Sessions:" + SessionsSection.ConfigKey(p.Property) + " " + p.Problem));
         Range(problems, "Audit:QueueCapacity", o.Audit.QueueCapacity, 16, 10_000_000);
         Range(problems, "Audit:RetentionDays", o.Audit.RetentionDays, 0, 36_500);
 
@@ -102,13 +102,9 @@ internal sealed record ServerSettings
         var uids = us.AllowedUids is { Length: > 0 } given ? given.ToHashSet() : new HashSet<int> { 0, (int)Hosting.Posix.EffectiveUid };
         if (uids.Any(u => u < 0)) problems.Add("UnixSocket:AllowedUids must be uids (0 or more)");
 
-        var fp = o.Engine.FastPath;
-        if (fp.Prepared is { } prepared) Range(problems, "Engine:FastPath:Prepared", prepared, 0, 256);
-        if (fp.ScientificPrepared is { } scientificPrepared) Range(problems, "Engine:FastPath:ScientificPrepared", scientificPrepared, 0, 256);
-        if (fp.NodePrepared is { } nodePrepared) Range(problems, "Engine:FastPath:NodePrepared", nodePrepared, 0, 64);
-        if (fp.MaxJobs is { } jobs) Range(problems, "Engine:FastPath:MaxJobs", jobs, 1, 1_000_000);
-        if (fp.MaxAgeSeconds is { } age) Range(problems, "Engine:FastPath:MaxAgeSeconds", age, 1, 86_400);
-        if (o.Engine.CgroupVersion is { } cv && cv is not ("auto" or "v1" or "v2")) problems.Add("Engine:CgroupVersion must be auto, v1 or v2");
+        var engine = o.Engine.ToEngineOptions() with { DefaultLimits = defaults };
+        problems.AddRange(engine.Problems().Where(p => !p.Property.StartsWith("DefaultLimits:", StringComparison.Ordinal))
+            .Select(p => "Engine:" + (p.Property.StartsWith("FastPath:", StringComparison.Ordinal) ? "FastPath:" + FastPathSection.ConfigKey(p.Property["FastPath:".Length..]) : p.Property) + " " + p.Problem));
 
         if (problems.Count > 0) throw new ConfigurationException("Invalid configuration: " + string.Join("; ", problems) + ".");
         return new ServerSettings
@@ -119,7 +115,8 @@ internal sealed record ServerSettings
             SocketPath = socketPath,
             AllowedPeerUids = uids,
             DefaultLimits = defaults,
-            Engine = o.Engine.ToEngineOptions() with { DefaultLimits = defaults },
+            Engine = engine,
+            Sessions = sessions,
             Quotas = quotas,
             AnonymousRole = anonymousRole,
         };

@@ -17,4 +17,23 @@ public sealed class SessionsSection
 
     /// <summary>Largest file download, bytes. Default 256 MiB.</summary>
     public long MaxDownloadBytes { get; set; } = 256L << 20;
+
+    /// <summary>The session manager's options these settings describe, over <paramref name="defaultLimits"/>.</summary>
+    public Sessions.SessionManagerOptions ToSessionManagerOptions(Policy.Limits defaultLimits) => new()
+    {
+        MaxSessions = MaxSessions,
+        DefaultLimits = defaultLimits,
+        DefaultIdleTtlSeconds = IdleTtlSeconds,
+        DefaultMaxLifetimeSeconds = MaxLifetimeSeconds,
+        MaxUploadBytes = MaxUploadBytes,
+        MaxDownloadBytes = MaxDownloadBytes,
+    };
+
+    /// <summary>The configuration key of a <see cref="Sessions.SessionManagerOptions"/> property.</summary>
+    public static string ConfigKey(string property) => property switch
+    {
+        nameof(Sessions.SessionManagerOptions.DefaultIdleTtlSeconds) => nameof(IdleTtlSeconds),
+        nameof(Sessions.SessionManagerOptions.DefaultMaxLifetimeSeconds) => nameof(MaxLifetimeSeconds),
+        _ => property,
+    };
 }
