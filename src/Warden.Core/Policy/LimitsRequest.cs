@@ -59,8 +59,18 @@ public sealed record LimitsRequest
     /// <exception cref="InvalidRequestException">A field is out of bounds; the message names it.</exception>
     public Limits Resolve(Limits? baseLimits = null)
     {
-        var b = baseLimits ?? Limits.Default;
-        var result = new Limits
+        var result = Over(baseLimits ?? Limits.Default);
+        Validate(result);
+        return result;
+    }
+
+    /// <summary>
+    /// This request over <paramref name="b"/>, not validated: for a caller that reports every
+    /// problem at once (<see cref="Problems"/>) rather than the first. Use <see cref="Resolve"/> otherwise.
+    /// </summary>
+    public Limits Over(Limits b)
+    {
+        return new Limits
         {
             TimeoutMs = TimeoutMs ?? b.TimeoutMs,
             MemoryMb = MemoryMb ?? b.MemoryMb,
@@ -70,8 +80,6 @@ public sealed record LimitsRequest
             DiskMb = DiskMb ?? b.DiskMb,
             OpenFiles = OpenFiles ?? b.OpenFiles,
         };
-        Validate(result);
-        return result;
     }
 
     /// <summary>Every field of <paramref name="l"/> outside <see cref="Bounds"/>, named as in configuration (<c>MemoryMb</c>).</summary>

@@ -57,9 +57,7 @@ internal sealed record ServerSettings
         if (o.Auth.AnonymousLoopback && urls.Any(u => !IsLoopbackHost(u.Host)))
             problems.Add("Auth:AnonymousLoopback needs every address in Server:Urls to be loopback");
 
-        Limits defaults = Limits.Default;
-        try { defaults = (o.Limits ?? new LimitsRequest()).Resolve(); }
-        catch (InvalidRequestException ex) { problems.Add(ConfigName("Limits", ex)); }
+        var defaults = ResolveLimits(problems, "Limits", o.Limits, Limits.Default);
 
         var quotas = new Dictionary<Role, RoleQuota>();
         foreach (var (role, q) in new[] { (Role.Admin, o.Quotas.Admin), (Role.User, o.Quotas.User), (Role.Reader, o.Quotas.Reader) })
@@ -68,9 +66,7 @@ internal sealed record ServerSettings
             Range(problems, name + ":RequestsPerMinute", q.RequestsPerMinute, 1, 1_000_000);
             Range(problems, name + ":ConcurrentRuns", q.ConcurrentRuns, 0, 4096);
             Range(problems, name + ":LiveSessions", q.LiveSessions, 0, 4096);
-            var max = LimitsRequest.Bounds.Highest;
-            try { max = (q.MaxLimits ?? new LimitsRequest()).Resolve(LimitsRequest.Bounds.Highest); }
-            catch (InvalidRequestException ex) { problems.Add(ConfigName(name + ":MaxLimits", ex)); }
+            var max = ResolveLimits(problems, name + ":MaxLimits", q.MaxLimits, LimitsRequest.Bounds.Highest);
             if ((q.ConcurrentRuns > 0 || q.LiveSessions > 0) && !defaults.FitsWithin(max))
                 problems.Add($"{name}:MaxLimits is below the default limits (Limits); a request that asks for nothing would be refused");
             quotas[role] = new RoleQuota(q.RequestsPerMinute, q.ConcurrentRuns, q.LiveSessions, max);
@@ -140,11 +136,12 @@ internal sealed record ServerSettings
         if (value < min || value > max) problems.Add($"{name} must be between {min} and {max}; got {value}");
     }
 
-    // "limits.memoryMb must be ..." from the request validator, renamed to the configuration key.
-    private static string ConfigName(string section, InvalidRequestException ex)
+    // The section over its base, every field out of bounds listed under the section's key; the base when any is.
+    private static Limits ResolveLimits(List<string> problems, string section, LimitsRequest? given, Limits baseLimits)
     {
-        var field = ex.Field.StartsWith("limits.", StringComparison.Ordinal) ? ex.Field["limits.".Length..] : ex.Field;
-        var key = section + ":" + char.ToUpperInvariant(field[0]) + field[1..];
-        return key + ": " + ex.Message.Replace(ex.Field, key, StringComparison.Ordinal).TrimEnd('.');
+        var limits = (given ?? new LimitsRequest()).Over(baseLimits);
+        var found = LimitsRequest.Problems(limits);
+        problems.AddRange(found.Select(p => section + ":" + p));
+        return found.Count == 0 ? limits : baseLimits;
     }
 }
