@@ -21,7 +21,7 @@ public static class WardenEngine
     /// <summary>The process-wide backend behind <see cref="CreateRunner()"/>.</summary>
     public static LinuxSandboxBackend SharedBackend => Shared.Value.Backend;
 
-    /// <summary>A runner over <paramref name="backend"/>.</summary>
+    /// <summary>A runner over <paramref name="backend"/>; default limits: the backend's (<see cref="EngineOptions.DefaultLimits"/>).</summary>
     public static Runner CreateRunner(LinuxSandboxBackend backend, Limits? defaultLimits = null, IEnumerable<LanguageDefinition>? languages = null, CodeCheck? codeCheck = null) =>
-        new(backend, new LanguageRegistry(languages ?? LanguageRegistry.BuiltIn(), backend.CanExecute), defaultLimits, codeCheck);
+        new(backend, new LanguageRegistry(languages ?? LanguageRegistry.BuiltIn(), backend.CanExecute), defaultLimits ?? backend.Options.DefaultLimits, codeCheck);
 }

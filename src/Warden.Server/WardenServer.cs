@@ -77,7 +77,7 @@ public sealed class WardenServer
                 services.AddSingleton<IWardenStore>(_ => SqliteStore.Open(settings.DataDir));
                 services.AddSingleton<AuditWriter>();
                 services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
-                services.AddSingleton(_ => new LinuxSandboxBackend(settings.Options.Engine.ToEngineOptions()));
+                services.AddSingleton(_ => new LinuxSandboxBackend(settings.Engine));
                 services.AddHostedService<StartupChecks>();
             })
             .ConfigureWebHost(web => web
@@ -96,16 +96,8 @@ public sealed class WardenServer
         // After the web host: it starts once Kestrel listens, and warms the fast path in the background.
         services.AddSingleton<EngineWarmUp>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineWarmUp>());
-        services.AddSingleton<ISessionManager>(sp => new SessionManager(sp.GetRequiredService<LinuxSandboxBackend>(), new SessionManagerOptions
-        {
-            MaxSessions = settings.Options.Sessions.MaxSessions,
-            DefaultLimits = settings.DefaultLimits,
-            DefaultIdleTtlSeconds = settings.Options.Sessions.IdleTtlSeconds,
-            DefaultMaxLifetimeSeconds = settings.Options.Sessions.MaxLifetimeSeconds,
-            MaxUploadBytes = settings.Options.Sessions.MaxUploadBytes,
-            MaxDownloadBytes = settings.Options.Sessions.MaxDownloadBytes,
-            TimeProvider = sp.GetRequiredService<TimeProvider>(),
-        }));
+        services.AddSingleton<ISessionManager>(sp => new SessionManager(sp.GetRequiredService<LinuxSandboxBackend>(),
+            settings.Sessions with { TimeProvider = sp.GetRequiredService<TimeProvider>() }));
         services.AddSingleton<SessionAccess>();
         // Stopped after the run tracker has drained (cells included): ends every session and waits until each sandbox is gone.
         services.AddHostedService<SessionShutdown>();

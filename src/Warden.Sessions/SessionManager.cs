@@ -27,13 +27,14 @@ public sealed class SessionManager : ISessionManager
     private int _disposed;
 
     /// <summary>Creates a manager over <paramref name="backend"/> (the Linux engine: <c>WardenEngine.SharedBackend</c>).</summary>
+    /// <exception cref="InvalidOptionsException">An option is out of its bounds (all are listed).</exception>
     public SessionManager(ISandboxBackend backend, SessionManagerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
+        _options = options ?? new SessionManagerOptions();
+        _options.Validate();
         _backend = backend;
         _programs = new KernelPrograms(backend);
-        _options = options ?? new SessionManagerOptions();
-        if (_options.MaxSessions < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxSessions must be at least 1.");
         if (_options.PreparedSessions > 0)
         {
             _prepared = new PreparedKernels(backend, _programs, _options);

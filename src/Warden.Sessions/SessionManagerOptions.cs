@@ -63,4 +63,24 @@ public sealed record SessionManagerOptions
 
     /// <summary>Whether the manager runs its reaper on a timer (tests turn it off and call <see cref="SessionManager.ReapAsync"/>). Default true.</summary>
     public bool RunReaper { get; init; } = true;
+
+    /// <summary>Every value out of its bounds, the default limits' included (empty when valid).</summary>
+    public IReadOnlyList<OptionProblem> Problems()
+    {
+        var p = new List<OptionProblem>();
+        OptionProblem.Range(p, nameof(MaxSessions), MaxSessions, 1, 100_000);
+        OptionProblem.Range(p, nameof(DefaultIdleTtlSeconds), DefaultIdleTtlSeconds, 1, 86_400);
+        OptionProblem.Range(p, nameof(DefaultMaxLifetimeSeconds), DefaultMaxLifetimeSeconds, 1, 86_400);
+        OptionProblem.Range(p, nameof(MaxLifetimeCeilingSeconds), MaxLifetimeCeilingSeconds, 1, 86_400 * 365L);
+        OptionProblem.Range(p, nameof(MaxUploadBytes), MaxUploadBytes, 1024, 16L << 30);
+        OptionProblem.Range(p, nameof(MaxDownloadBytes), MaxDownloadBytes, 1024, 16L << 30);
+        OptionProblem.Range(p, nameof(MaxConcurrentCommands), MaxConcurrentCommands, 1, 4096);
+        OptionProblem.Range(p, nameof(PreparedSessions), PreparedSessions, 0, 256);
+        p.AddRange(LimitsRequest.Problems(DefaultLimits).Select(x => x.Under(nameof(DefaultLimits) + ":")));
+        return p;
+    }
+
+    /// <summary>Throws when a value is out of its bounds.</summary>
+    /// <exception cref="InvalidOptionsException">Lists every problem.</exception>
+    public void Validate() => OptionProblem.ThrowIfAny("session manager options", Problems());
 }

@@ -112,7 +112,8 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Run_EveryLimitFlag_IsApplied()
     {
-        var o = await CliRunner.RunAsync(null, "run", "--json", "-l", "python", "--timeout", "7", "--memory", "200m", "--pids", "20", "--cpus", "0.5", "--output", "64k", "--disk", "8", "-c", "print(1)");
+        var o = await CliRunner.RunAsync(null, "run", "--json", "-l", "python", "--timeout", "7", "--memory", "200m", "--pids", "20", "--cpus", "0.5", "--output", "64k", "--disk", "8", "--open-files", "100",
+            "-c", "import resource; print(resource.getrlimit(resource.RLIMIT_NOFILE))");
         using var doc = JsonDocument.Parse(o.Stdout);
         var l = doc.RootElement.GetProperty("limits");
         Assert.Equal(7000, l.GetProperty("timeoutMs").GetInt32());
@@ -121,6 +122,9 @@ public sealed class RunCommandTests
         Assert.Equal(0.5, l.GetProperty("cpus").GetDouble());
         Assert.Equal(65536, l.GetProperty("outputBytes").GetInt64());
         Assert.Equal(8, l.GetProperty("diskMb").GetInt32());
+        Assert.Equal(100, l.GetProperty("openFiles").GetInt32());
+        // Applied in the sandbox, not only echoed: the program's RLIMIT_NOFILE is the flag's.
+        Assert.Equal("(100, 100)\n", doc.RootElement.GetProperty("stdout").GetString());
     }
 
     [Fact]

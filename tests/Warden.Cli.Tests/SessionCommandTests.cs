@@ -22,6 +22,25 @@ public sealed class SessionCommandTests
         print("never")
         """;
 
+    [Fact]
+    public async Task SessionExec_LimitFlags_AreTheSameAsRuns_AndApplyToTheKernel()
+    {
+        var dir = Directory.CreateTempSubdirectory("warden-cli-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "limits.py");
+            await File.WriteAllTextAsync(file, "import resource\nprint(resource.getrlimit(resource.RLIMIT_NOFILE))\n");
+            var o = await CliRunner.RunAsync(null, "session", "exec", "--json", "--open-files", "100", "--pids", "40", file);
+            Assert.True(o.ExitCode == 0, o.Stderr);
+            using var doc = JsonDocument.Parse(o.Stdout);
+            Assert.Equal("(100, 100)\n", doc.RootElement.GetProperty("cells")[0].GetProperty("outputs")[0].GetProperty("text").GetString());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [HostFact(HostNeed.Matplotlib)]
     public async Task SessionExec_Json_PrintsJupyterShapedOutputsOfEveryCell_AndStopsAtTheFirstError()
     {

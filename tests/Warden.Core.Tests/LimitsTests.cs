@@ -67,4 +67,31 @@ public sealed class LimitsTests
         Assert.False(new Limits { MemoryMb = 257, TimeoutMs = 10_000 }.FitsWithin(quota));
         Assert.False(new Limits { MemoryMb = 256, TimeoutMs = 10_000, Pids = 65 }.FitsWithin(quota));
     }
+
+    [Fact]
+    public void FirstAbove_NamesTheFieldItsValueAndTheCeiling()
+    {
+        var quota = new Limits { MemoryMb = 256, Cpus = 0.5 };
+        Assert.Null(quota.FirstAbove(quota));
+        var above = new Limits { MemoryMb = 256, Cpus = 0.75 }.FirstAbove(quota);
+        Assert.Equal(new LimitExcess("limits.cpus", "0.75", "0.5"), above);
+        Assert.Equal("limits.cpus is 0.75, above this key's quota of 0.5.", above!.Message("this key's quota"));
+        Assert.Equal("limits.openFiles", new Limits { MemoryMb = 256, Cpus = 0.5, OpenFiles = 257 }.FirstAbove(quota)!.Field);
+    }
+
+    [Fact]
+    public void Problems_ListsEveryFieldOutOfBounds_NamedAsInConfiguration()
+    {
+        var problems = LimitsRequest.Problems(new Limits { MemoryMb = 8, Pids = 0, Cpus = double.NaN });
+        Assert.Equal(["MemoryMb must be between 16 and 65536; got 8", "Pids must be between 4 and 16384; got 0", "Cpus must be between 0.05 and 256; got NaN"],
+            problems.Select(p => p.ToString()));
+        Assert.Empty(LimitsRequest.Problems(Limits.Default));
+    }
+
+    [Fact]
+    public void ToRequest_ResolvesBackToTheSameLimits_WhateverTheBase()
+    {
+        var l = new Limits { TimeoutMs = 1234, MemoryMb = 99, Pids = 7, Cpus = 0.25, OutputBytes = 4096, DiskMb = 3, OpenFiles = 17 };
+        Assert.Equal(l, l.ToRequest().Resolve(LimitsRequest.Bounds.Highest));
+    }
 }

@@ -23,12 +23,7 @@ internal static class RunCommand
         var language = new Option<string?>("--language", "-l") { Description = "Language id or alias (see `warden languages`); default auto: detected, and refused (exit 2, with the candidates) when unclear." };
         var code = new Option<string?>("--code", "-c") { Description = "Code to run. Without FILE or -c, code is read from stdin." };
         var json = new Option<bool>("--json") { Description = "Print the result object (docs/api.md) instead of the program's output." };
-        var timeout = new Option<double?>("--timeout", "-t") { Description = "Wall-clock timeout in seconds (default 30)." };
-        var memory = new Option<string?>("--memory", "-m") { Description = "Memory limit, MiB or with a k/m/g suffix (default 512m)." };
-        var pids = new Option<int?>("--pids") { Description = "Maximum tasks (default 64)." };
-        var cpus = new Option<double?>("--cpus") { Description = "CPU cores (default 1)." };
-        var output = new Option<string?>("--output") { Description = "Bytes kept per output stream, with optional k/m suffix (default 1m)." };
-        var disk = new Option<string?>("--disk") { Description = "Size of /workspace and of /tmp, MiB or with a suffix (default 64m)." };
+        var limits = new LimitOptions();
         var env = new Option<string[]>("--env", "-e") { Description = "Environment variable NAME=VALUE for the program (repeatable). Nothing of yours is passed otherwise.", AllowMultipleArgumentsPerToken = false };
         var stdinText = new Option<string?>("--stdin") { Description = "Text given to the program on stdin (default: this command's stdin when it is redirected and code does not come from it)." };
         var collect = new Option<string[]>("--collect") { Description = "Bring back files from /workspace matching this pattern (repeatable); needs --out-dir." };
@@ -39,8 +34,9 @@ internal static class RunCommand
 
         var cmd = new Command("run", "Run code once in a fresh sandbox.")
         {
-            file, args, language, code, json, timeout, memory, pids, cpus, output, disk, env, stdinText, collect, outDir, check, unsafeMode,
+            file, args, language, code, json, env, stdinText, collect, outDir, check, unsafeMode,
         };
+        limits.AddTo(cmd);
         cmd.SetAction(async (parse, ct) =>
         {
             var asJson = parse.GetValue(json);
@@ -48,15 +44,7 @@ internal static class RunCommand
             {
                 var request = BuildRequest(parse.GetValue(file), parse.GetValue(language), parse.GetValue(code), parse.GetValue(stdinText),
                     parse.GetValue(env) ?? [], parse.GetValue(collect) ?? [], parse.GetValue(args) ?? [],
-                    new LimitsRequest
-                    {
-                        TimeoutMs = parse.GetValue(timeout) is { } t ? checked((int)Math.Round(t * 1000)) : null,
-                        MemoryMb = Size(parse.GetValue(memory), "--memory", 1 << 20) is { } m ? checked((int)(m >> 20)) : null,
-                        Pids = parse.GetValue(pids),
-                        Cpus = parse.GetValue(cpus),
-                        OutputBytes = Size(parse.GetValue(output), "--output", 1),
-                        DiskMb = Size(parse.GetValue(disk), "--disk", 1 << 20) is { } d ? checked((int)(d >> 20)) : null,
-                    });
+                    limits.Read(parse));
                 request = request with { Check = parse.GetValue(check) };
                 if (request.Collect is { Count: > 0 } && parse.GetValue(outDir) is null)
                     throw new InvalidRequestException("--out-dir", "--collect needs --out-dir to say where the files go.");
@@ -212,16 +200,4 @@ internal static class RunCommand
     }
 
     /// <summary>Parses "512", "512m", "64k", "1g" into bytes; a bare number is in <paramref name="unit"/>.</summary>
-    internal static long? Size(string? text, string field, long unit)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var t = text.Trim().ToLowerInvariant();
-        long mult = unit;
-        if (t.EndsWith('k')) { mult = 1 << 10; t = t[..^1]; }
-        else if (t.EndsWith('m')) { mult = 1 << 20; t = t[..^1]; }
-        else if (t.EndsWith('g')) { mult = 1 << 30; t = t[..^1]; }
-        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || v < 0 || double.IsNaN(v))
-            throw new InvalidRequestException(field, $"{field} must be a non-negative size such as 512m; got '{text}'.");
-        return checked((long)(v * mult));
-    }
 }

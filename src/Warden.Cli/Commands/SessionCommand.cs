@@ -17,19 +17,13 @@ internal static class SessionCommand
     /// <summary>The owner of the CLI's local sessions.</summary>
     public const string Owner = "local";
 
-    private sealed record Common(Option<string> Language, Option<double?> Timeout, Option<string?> Memory, Option<int?> Pids, Option<double?> Cpus,
-        Option<string?> Output, Option<string?> Disk, Option<string[]> Env, Option<DirectoryInfo?> OutDir, Option<FileInfo?> Init);
+    private sealed record Common(Option<string> Language, LimitOptions Limits, Option<string[]> Env, Option<DirectoryInfo?> OutDir, Option<FileInfo?> Init);
 
     public static Command Create()
     {
         var common = new Common(
             new Option<string>("--language", "-l") { Description = "Kernel language: python or javascript.", DefaultValueFactory = _ => "python" },
-            new Option<double?>("--timeout", "-t") { Description = "Timeout of each cell, seconds (default 30)." },
-            new Option<string?>("--memory", "-m") { Description = "Memory of the whole session, MiB or with a k/m/g suffix (default 512m)." },
-            new Option<int?>("--pids") { Description = "Maximum tasks of the whole session (default 64)." },
-            new Option<double?>("--cpus") { Description = "CPU cores (default 1)." },
-            new Option<string?>("--output") { Description = "Stream output kept per cell, bytes with optional k/m suffix (default 1m)." },
-            new Option<string?>("--disk") { Description = "Size of /workspace and of /tmp (default 64m)." },
+            new LimitOptions(),
             new Option<string[]>("--env", "-e") { Description = "Environment variable NAME=VALUE for the kernel (repeatable)." },
             new Option<DirectoryInfo?>("--out-dir") { Description = "Directory where images the cells display are saved (never overwrites)." },
             new Option<FileInfo?>("--init") { Description = "File of code run once when the session starts." });
@@ -54,7 +48,9 @@ internal static class SessionCommand
 
     private static void Add(Command cmd, Common c)
     {
-        foreach (var o in new Option[] { c.Language, c.Timeout, c.Memory, c.Pids, c.Cpus, c.Output, c.Disk, c.Env, c.OutDir, c.Init }) cmd.Options.Add(o);
+        cmd.Options.Add(c.Language);
+        c.Limits.AddTo(cmd);
+        foreach (var o in new Option[] { c.Env, c.OutDir, c.Init }) cmd.Options.Add(o);
     }
 
     private static async Task<int> RunAsync(ParseResult parse, Common c, bool json, Func<SessionManager, SessionInfo, CellPrinter, Task<int>> body)
@@ -73,15 +69,7 @@ internal static class SessionCommand
                 Language = parse.GetValue(c.Language) ?? "python",
                 Env = env,
                 InitCode = parse.GetValue(c.Init) is { } init ? File.ReadAllText(init.FullName) : null,
-                Limits = new LimitsRequest
-                {
-                    TimeoutMs = parse.GetValue(c.Timeout) is { } t ? checked((int)Math.Round(t * 1000)) : null,
-                    MemoryMb = RunCommand.Size(parse.GetValue(c.Memory), "--memory", 1 << 20) is { } m ? checked((int)(m >> 20)) : null,
-                    Pids = parse.GetValue(c.Pids),
-                    Cpus = parse.GetValue(c.Cpus),
-                    OutputBytes = RunCommand.Size(parse.GetValue(c.Output), "--output", 1),
-                    DiskMb = RunCommand.Size(parse.GetValue(c.Disk), "--disk", 1 << 20) is { } d ? checked((int)(d >> 20)) : null,
-                },
+                Limits = c.Limits.Read(parse),
                 IdleTtlSeconds = 86_400,
                 MaxLifetimeSeconds = 86_400,
             };

@@ -51,8 +51,25 @@ public sealed record Limits
     }
 
     /// <summary>Whether every field of this is at most the same field of <paramref name="ceiling"/>.</summary>
-    public bool FitsWithin(Limits ceiling) =>
-        TimeoutMs <= ceiling.TimeoutMs && MemoryMb <= ceiling.MemoryMb && Pids <= ceiling.Pids &&
-        Cpus <= ceiling.Cpus && OutputBytes <= ceiling.OutputBytes && DiskMb <= ceiling.DiskMb &&
-        OpenFiles <= ceiling.OpenFiles;
+    public bool FitsWithin(Limits ceiling) => FirstAbove(ceiling) is null;
+
+    /// <summary>The first field of this above the same field of <paramref name="ceiling"/>, or null when all fit.</summary>
+    public LimitExcess? FirstAbove(Limits ceiling)
+    {
+        foreach (var f in LimitField.All)
+            if (f.Value(this) > f.Value(ceiling)) return new LimitExcess(f.Path, LimitField.Format(f.Value(this)), LimitField.Format(f.Value(ceiling)));
+        return null;
+    }
+
+    /// <summary>These limits as a request that asks for every field explicitly.</summary>
+    public LimitsRequest ToRequest() => new()
+    {
+        TimeoutMs = TimeoutMs,
+        MemoryMb = MemoryMb,
+        Pids = Pids,
+        Cpus = Cpus,
+        OutputBytes = OutputBytes,
+        DiskMb = DiskMb,
+        OpenFiles = OpenFiles,
+    };
 }

@@ -1,11 +1,11 @@
-using System.Globalization;
-
 namespace Warden.Policy;
 
 /// <summary>
 /// Limits as a caller asks for them: every field optional. <see cref="Resolve"/> fills the
 /// gaps from a base (the defaults, or a configured profile) and validates every field
-/// against the hard bounds below, naming the field in the error.
+/// against the hard bounds below, naming the field in the error. The same type is the wire
+/// format of a request's <c>limits</c> and the configuration sections <c>Limits</c> and
+/// <c>Quotas:*:MaxLimits</c> (bound directly: no mirror type).
 /// </summary>
 public sealed record LimitsRequest
 {
@@ -41,14 +41,36 @@ public sealed record LimitsRequest
         public const int MinDiskMb = 1, MaxDiskMb = 65_536;
         /// <summary>Open-file bounds.</summary>
         public const int MinOpenFiles = 16, MaxOpenFiles = 65_536;
+
+        /// <summary>The most any configuration or request may allow, as limits.</summary>
+        public static Limits Highest { get; } = new()
+        {
+            TimeoutMs = MaxTimeoutMs,
+            MemoryMb = MaxMemoryMb,
+            Pids = MaxPids,
+            Cpus = MaxCpus,
+            OutputBytes = MaxOutputBytes,
+            DiskMb = MaxDiskMb,
+            OpenFiles = MaxOpenFiles,
+        };
     }
 
     /// <summary>Applies this request over <paramref name="baseLimits"/> and validates the result.</summary>
     /// <exception cref="InvalidRequestException">A field is out of bounds; the message names it.</exception>
     public Limits Resolve(Limits? baseLimits = null)
     {
-        var b = baseLimits ?? Limits.Default;
-        var result = new Limits
+        var result = Over(baseLimits ?? Limits.Default);
+        Validate(result);
+        return result;
+    }
+
+    /// <summary>
+    /// This request over <paramref name="b"/>, not validated: for a caller that reports every
+    /// problem at once (<see cref="Problems"/>) rather than the first. Use <see cref="Resolve"/> otherwise.
+    /// </summary>
+    public Limits Over(Limits b)
+    {
+        return new Limits
         {
             TimeoutMs = TimeoutMs ?? b.TimeoutMs,
             MemoryMb = MemoryMb ?? b.MemoryMb,
@@ -58,30 +80,25 @@ public sealed record LimitsRequest
             DiskMb = DiskMb ?? b.DiskMb,
             OpenFiles = OpenFiles ?? b.OpenFiles,
         };
-        Validate(result);
-        return result;
     }
+
+    /// <summary>Every field of <paramref name="l"/> outside <see cref="Bounds"/>, named as in configuration (<c>MemoryMb</c>).</summary>
+    public static IReadOnlyList<OptionProblem> Problems(Limits l)
+    {
+        var p = new List<OptionProblem>();
+        foreach (var f in LimitField.All)
+            if (OutOfBounds(f, f.Value(l)) is { } message) p.Add(new(char.ToUpperInvariant(f.Name[0]) + f.Name[1..], message));
+        return p;
+    }
+
+    private static string? OutOfBounds(LimitField f, double v) =>
+        double.IsNaN(v) || v < f.Min || v > f.Max ? $"must be between {LimitField.Format(f.Min)} and {LimitField.Format(f.Max)}; got {LimitField.Format(v)}" : null;
 
     /// <summary>Validates a complete set of limits against <see cref="Bounds"/>.</summary>
     /// <exception cref="InvalidRequestException">A field is out of bounds; the message names it.</exception>
     public static void Validate(Limits l)
     {
-        Check("limits.timeoutMs", l.TimeoutMs, Bounds.MinTimeoutMs, Bounds.MaxTimeoutMs);
-        Check("limits.memoryMb", l.MemoryMb, Bounds.MinMemoryMb, Bounds.MaxMemoryMb);
-        Check("limits.pids", l.Pids, Bounds.MinPids, Bounds.MaxPids);
-        if (double.IsNaN(l.Cpus) || l.Cpus < Bounds.MinCpus || l.Cpus > Bounds.MaxCpus)
-            throw Out("limits.cpus", l.Cpus.ToString(CultureInfo.InvariantCulture), Bounds.MinCpus.ToString(CultureInfo.InvariantCulture), Bounds.MaxCpus.ToString(CultureInfo.InvariantCulture));
-        Check("limits.outputBytes", l.OutputBytes, Bounds.MinOutputBytes, Bounds.MaxOutputBytes);
-        Check("limits.diskMb", l.DiskMb, Bounds.MinDiskMb, Bounds.MaxDiskMb);
-        Check("limits.openFiles", l.OpenFiles, Bounds.MinOpenFiles, Bounds.MaxOpenFiles);
+        foreach (var f in LimitField.All)
+            if (OutOfBounds(f, f.Value(l)) is { } message) throw new InvalidRequestException(f.Path, $"{f.Path} {message}.");
     }
-
-    private static void Check(string field, long value, long min, long max)
-    {
-        if (value < min || value > max)
-            throw Out(field, value.ToString(CultureInfo.InvariantCulture), min.ToString(CultureInfo.InvariantCulture), max.ToString(CultureInfo.InvariantCulture));
-    }
-
-    private static InvalidRequestException Out(string field, string value, string min, string max) =>
-        new(field, $"{field} must be between {min} and {max}; got {value}.");
 }

@@ -282,11 +282,10 @@ internal sealed class PythonZygote : IAsyncDisposable
             foreach (var procs in cgroup.ProcsFiles)
                 childEnds.Add(Libc.Check(Libc.open(procs, Libc.O_WRONLY | Libc.O_CLOEXEC, 0), "open " + procs));
 
-            var cpuSeconds = (long)Math.Ceiling(limits.TimeoutMs / 1000.0 * Math.Max(1.0, limits.Cpus)) + 1;
-            var fsize = (long)limits.DiskMb << 20;
+            var r = SandboxRlimits.Of(limits);
             // "prepare DISK_BYTES CGROUPS CPU_SOFT CPU_HARD FSIZE NOFILE KIND" (parsed by the native loop).
             var message = string.Create(CultureInfo.InvariantCulture,
-                $"prepare {(long)limits.DiskMb << 20} {cgroup.ProcsFiles.Count} {cpuSeconds} {cpuSeconds + 1} {fsize} {limits.OpenFiles} {(node ? 1 : 0)}");
+                $"prepare {SandboxRlimits.DiskBytes(limits)} {cgroup.ProcsFiles.Count} {r.CpuSoft} {r.CpuHard} {r.FileSizeBytes} {r.OpenFiles} {(node ? 1 : 0)}");
             Send(message, childEnds.ToArray());
             foreach (var fd in childEnds) Libc.close(fd);
             childEnds.Clear();

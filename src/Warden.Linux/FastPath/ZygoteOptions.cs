@@ -45,4 +45,22 @@ public sealed record ZygoteOptions
 
     /// <summary>Maximum memory held by idle prepared children, in MiB; beyond it fewer are kept. Default 64.</summary>
     public int MaxIdleMemoryMb { get; init; } = 64;
+
+    /// <summary>Every value out of its bounds (empty when these options are valid).</summary>
+    public IReadOnlyList<OptionProblem> Problems()
+    {
+        var p = new List<OptionProblem>();
+        OptionProblem.Range(p, nameof(Prepared), Prepared, 0, 256);
+        OptionProblem.Range(p, nameof(ScientificPrepared), ScientificPrepared, 0, 256);
+        OptionProblem.Range(p, nameof(NodePrepared), NodePrepared, 0, 64);
+        OptionProblem.Range(p, nameof(RefillConcurrency), RefillConcurrency, 1, 64);
+        OptionProblem.Range(p, nameof(MaxJobs), MaxJobs, 1, 1_000_000);
+        if (MaxAge < TimeSpan.FromSeconds(1) || MaxAge > TimeSpan.FromDays(1))
+            p.Add(new(nameof(MaxAge), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be between 1 and 86400 seconds; got {MaxAge.TotalSeconds}")));
+        OptionProblem.Range(p, nameof(ZygoteMemoryMb), ZygoteMemoryMb, 64, Policy.LimitsRequest.Bounds.MaxMemoryMb);
+        OptionProblem.Range(p, nameof(ZygotePids), ZygotePids, 16, Policy.LimitsRequest.Bounds.MaxPids);
+        if (StartTimeout <= TimeSpan.Zero) p.Add(new(nameof(StartTimeout), $"must be more than 0; got {StartTimeout}"));
+        OptionProblem.Range(p, nameof(MaxIdleMemoryMb), MaxIdleMemoryMb, 0, Policy.LimitsRequest.Bounds.MaxMemoryMb);
+        return p;
+    }
 }

@@ -40,9 +40,33 @@ public sealed record EngineOptions
     /// </summary>
     public bool KeepCgroupAttachWarm { get; init; } = true;
 
+    /// <summary>
+    /// Limits of a run whose request gives none (a server's <c>Limits</c> section). The fast path
+    /// prepares its children for these, so runs at the configured defaults find one ready.
+    /// Default <see cref="Policy.Limits.Default"/>.
+    /// </summary>
+    public Policy.Limits DefaultLimits { get; init; } = Policy.Limits.Default;
+
     /// <summary>The Python zygote fast path (see docs/decisions.md).</summary>
     public FastPath.ZygoteOptions FastPath { get; init; } = new();
 
     /// <summary>Run without any isolation (development only; warns loudly; refused by the server).</summary>
     public bool UnsafeNoIsolation { get; init; }
+
+    /// <summary>Every value out of its bounds, the fast path's and the default limits' included (empty when valid).</summary>
+    public IReadOnlyList<OptionProblem> Problems()
+    {
+        var p = new List<OptionProblem>();
+        if (string.IsNullOrEmpty(BwrapPath)) p.Add(new(nameof(BwrapPath), "must name the bubblewrap executable"));
+        if (CgroupVersion is not ("auto" or "v1" or "v2")) p.Add(new(nameof(CgroupVersion), "must be auto, v1 or v2"));
+        OptionProblem.Range(p, nameof(SandboxUidBase), SandboxUidBase, 1, int.MaxValue);
+        OptionProblem.Range(p, nameof(SandboxUidCount), SandboxUidCount, 1, int.MaxValue - (long)SandboxUidBase);
+        p.AddRange(Policy.LimitsRequest.Problems(DefaultLimits).Select(x => x.Under(nameof(DefaultLimits) + ":")));
+        p.AddRange(FastPath.Problems().Select(x => x.Under(nameof(FastPath) + ":")));
+        return p;
+    }
+
+    /// <summary>Throws when a value is out of its bounds.</summary>
+    /// <exception cref="InvalidOptionsException">Lists every problem.</exception>
+    public void Validate() => OptionProblem.ThrowIfAny("engine options", Problems());
 }

@@ -31,9 +31,11 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
     private int _disposed;
 
     /// <summary>Creates the backend; nothing touches the host until the first run or <see cref="EnsureAvailable"/>.</summary>
+    /// <exception cref="InvalidOptionsException">An option is out of its bounds (all are listed).</exception>
     public LinuxSandboxBackend(EngineOptions? options = null)
     {
         _options = options ?? new EngineOptions();
+        _options.Validate();
         _uids = new UidAllocator(_options.SandboxUidBase, _options.SandboxUidCount);
     }
 
@@ -125,7 +127,7 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
         lock (_initGate)
         {
             ObjectDisposedException.ThrowIf(_disposed != 0, this);
-            return _pool ??= new FastPath.ZygotePool(this, ready, _options.FastPath, Policy.Limits.Default);
+            return _pool ??= new FastPath.ZygotePool(this, ready, _options.FastPath, _options.DefaultLimits);
         }
     }
 
@@ -190,8 +192,7 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
     internal static BwrapLayout BuildLayout(Ready ready, SandboxSpec spec, List<(int, string, string)> files, SortedSet<string> dirs, bool useHelper, SandboxPrivileges? privileges = null)
     {
         privileges ??= SandboxPrivileges.Standard;
-        var l = spec.Limits;
-        var diskBytes = (long)l.DiskMb << 20;
+        var diskBytes = SandboxRlimits.DiskBytes(spec.Limits);
         var binds = new List<(string, string)>(ready.Binds);
         foreach (var (dest, src) in ready.Files.Etc) binds.Add((src, dest));
         foreach (var extra in spec.ExtraBinds)
@@ -242,14 +243,12 @@ public sealed partial class LinuxSandboxBackend : ISandboxBackend, IDisposable
     internal List<string> BuildLauncherArgv(Ready ready, SandboxSpec spec, SandboxCgroup cgroup, int uid, int pidsMax,
         List<(int, string, string)> files, SortedSet<string> dirs, int closeFrom, SandboxPrivileges? privileges = null)
     {
-        var l = spec.Limits;
         var a = new List<string> { ready.Files.Helper, "launch" };
         foreach (var procs in cgroup.ProcsFiles) a.AddRange(["--cgroup", procs]);
-        var cpuSeconds = (long)Math.Ceiling(l.TimeoutMs / 1000.0 * Math.Max(1.0, l.Cpus)) + 1;
-        var fsize = (long)l.DiskMb << 20;
-        a.AddRange(["--rlimit", $"cpu={cpuSeconds}:{cpuSeconds + 1}"]);
-        a.AddRange(["--rlimit", $"fsize={fsize}:{fsize}"]);
-        a.AddRange(["--rlimit", $"nofile={l.OpenFiles}:{l.OpenFiles}"]);
+        var r = SandboxRlimits.Of(spec.Limits);
+        a.AddRange(["--rlimit", string.Create(CultureInfo.InvariantCulture, $"cpu={r.CpuSoft}:{r.CpuHard}")]);
+        a.AddRange(["--rlimit", string.Create(CultureInfo.InvariantCulture, $"fsize={r.FileSizeBytes}:{r.FileSizeBytes}")]);
+        a.AddRange(["--rlimit", string.Create(CultureInfo.InvariantCulture, $"nofile={r.OpenFiles}:{r.OpenFiles}")]);
         a.AddRange(["--rlimit", "core=0:0"]);
         if (uid >= 0)
         {

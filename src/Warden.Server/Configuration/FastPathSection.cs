@@ -20,6 +20,9 @@ public sealed class FastPathSection
     /// <summary>Age in seconds after which a zygote is replaced. Default 600.</summary>
     public int? MaxAgeSeconds { get; set; }
 
+    /// <summary>The configuration key of a <see cref="ZygoteOptions"/> property (the two differ only where the unit is in the key).</summary>
+    public static string ConfigKey(string property) => property == nameof(ZygoteOptions.MaxAge) ? nameof(MaxAgeSeconds) : property;
+
     /// <summary>These settings over <paramref name="d"/>.</summary>
     public ZygoteOptions ToZygoteOptions(ZygoteOptions d) => d with
     {

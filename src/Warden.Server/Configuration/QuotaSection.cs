@@ -13,5 +13,5 @@ public sealed class QuotaSection
     public int LiveSessions { get; set; }
 
     /// <summary>The largest limits a request may ask for; asking for more is 403 naming the field. Absent fields: the hard bounds.</summary>
-    public LimitsSection MaxLimits { get; set; } = new();
+    public Policy.LimitsRequest MaxLimits { get; set; } = new();
 }

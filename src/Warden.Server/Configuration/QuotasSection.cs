@@ -9,7 +9,7 @@ public sealed class QuotasSection
         RequestsPerMinute = 600,
         ConcurrentRuns = 16,
         LiveSessions = 32,
-        MaxLimits = new LimitsSection { TimeoutMs = 3_600_000, MemoryMb = 8192, Pids = 1024, Cpus = 8, OutputBytes = 64L << 20, DiskMb = 4096, OpenFiles = 4096 },
+        MaxLimits = new Policy.LimitsRequest { TimeoutMs = 3_600_000, MemoryMb = 8192, Pids = 1024, Cpus = 8, OutputBytes = 64L << 20, DiskMb = 4096, OpenFiles = 4096 },
     };
 
     /// <summary>User keys. Defaults: 120 requests/min, 4 concurrent runs, 4 live sessions, limits up to 60 s, 1 GiB, 256 tasks, 2 cores, 8 MiB output, 256 MiB disk, 1024 files.</summary>
@@ -18,7 +18,7 @@ public sealed class QuotasSection
         RequestsPerMinute = 120,
         ConcurrentRuns = 4,
         LiveSessions = 4,
-        MaxLimits = new LimitsSection { TimeoutMs = 60_000, MemoryMb = 1024, Pids = 256, Cpus = 2, OutputBytes = 8L << 20, DiskMb = 256, OpenFiles = 1024 },
+        MaxLimits = new Policy.LimitsRequest { TimeoutMs = 60_000, MemoryMb = 1024, Pids = 256, Cpus = 2, OutputBytes = 8L << 20, DiskMb = 256, OpenFiles = 1024 },
     };
 
     /// <summary>Reader keys (they run nothing). Defaults: 120 requests/min.</summary>
@@ -27,6 +27,6 @@ public sealed class QuotasSection
         RequestsPerMinute = 120,
         ConcurrentRuns = 0,
         LiveSessions = 0,
-        MaxLimits = new LimitsSection(),
+        MaxLimits = new Policy.LimitsRequest(),
     };
 }

@@ -16,20 +16,12 @@ internal sealed record ServerSettings
     public required string? SocketPath { get; init; }
     public required IReadOnlySet<int> AllowedPeerUids { get; init; }
     public required Limits DefaultLimits { get; init; }
+    /// <summary>The engine's options: the Engine section, with the configured default limits (the fast path prepares for them).</summary>
+    public required Linux.Isolation.EngineOptions Engine { get; init; }
+    /// <summary>The session manager's options: the Sessions section, with the configured default limits (no clock: the host adds it).</summary>
+    public required Sessions.SessionManagerOptions Sessions { get; init; }
     public required IReadOnlyDictionary<Role, RoleQuota> Quotas { get; init; }
     public Role AnonymousRole { get; init; } = Role.User;
-
-    /// <summary>The hard bounds: the most any configuration may allow.</summary>
-    public static Limits HardBounds { get; } = new()
-    {
-        TimeoutMs = LimitsRequest.Bounds.MaxTimeoutMs,
-        MemoryMb = LimitsRequest.Bounds.MaxMemoryMb,
-        Pids = LimitsRequest.Bounds.MaxPids,
-        Cpus = LimitsRequest.Bounds.MaxCpus,
-        OutputBytes = LimitsRequest.Bounds.MaxOutputBytes,
-        DiskMb = LimitsRequest.Bounds.MaxDiskMb,
-        OpenFiles = LimitsRequest.Bounds.MaxOpenFiles,
-    };
 
     public RoleQuota QuotaOf(Role role) => Quotas[role];
 
@@ -65,9 +57,7 @@ internal sealed record ServerSettings
         if (o.Auth.AnonymousLoopback && urls.Any(u => !IsLoopbackHost(u.Host)))
             problems.Add("Auth:AnonymousLoopback needs every address in Server:Urls to be loopback");
 
-        Limits defaults = Limits.Default;
-        try { defaults = o.Limits.ToRequest().Resolve(); }
-        catch (InvalidRequestException ex) { problems.Add(ConfigName("Limits", ex)); }
+        var defaults = ResolveLimits(problems, "Limits", o.Limits, Limits.Default);
 
         var quotas = new Dictionary<Role, RoleQuota>();
         foreach (var (role, q) in new[] { (Role.Admin, o.Quotas.Admin), (Role.User, o.Quotas.User), (Role.Reader, o.Quotas.Reader) })
@@ -76,20 +66,16 @@ internal sealed record ServerSettings
             Range(problems, name + ":RequestsPerMinute", q.RequestsPerMinute, 1, 1_000_000);
             Range(problems, name + ":ConcurrentRuns", q.ConcurrentRuns, 0, 4096);
             Range(problems, name + ":LiveSessions", q.LiveSessions, 0, 4096);
-            var max = HardBounds;
-            try { max = (q.MaxLimits ?? new LimitsSection()).ToRequest().Resolve(HardBounds); }
-            catch (InvalidRequestException ex) { problems.Add(ConfigName(name + ":MaxLimits", ex)); }
+            var max = ResolveLimits(problems, name + ":MaxLimits", q.MaxLimits, LimitsRequest.Bounds.Highest);
             if ((q.ConcurrentRuns > 0 || q.LiveSessions > 0) && !defaults.FitsWithin(max))
                 problems.Add($"{name}:MaxLimits is below the default limits (Limits); a request that asks for nothing would be refused");
             quotas[role] = new RoleQuota(q.RequestsPerMinute, q.ConcurrentRuns, q.LiveSessions, max);
         }
 
-        var ss = o.Sessions;
-        Range(problems, "Sessions:MaxSessions", ss.MaxSessions, 1, 100_000);
-        Range(problems, "Sessions:IdleTtlSeconds", ss.IdleTtlSeconds, 1, 86_400);
-        Range(problems, "Sessions:MaxLifetimeSeconds", ss.MaxLifetimeSeconds, 1, 86_400);
-        Range(problems, "Sessions:MaxUploadBytes", ss.MaxUploadBytes, 1024, 16L << 30);
-        Range(problems, "Sessions:MaxDownloadBytes", ss.MaxDownloadBytes, 1024, 16L << 30);
+        // The options records check their own values; configuration only names them by key.
+        var sessions = o.Sessions.ToSessionManagerOptions(defaults);
+        problems.AddRange(sessions.Problems().Where(p => !p.Property.StartsWith("DefaultLimits:", StringComparison.Ordinal))
+            .Select(p => "Sessions:" + SessionsSection.ConfigKey(p.Property) + " " + p.Problem));
         Range(problems, "Audit:QueueCapacity", o.Audit.QueueCapacity, 16, 10_000_000);
         Range(problems, "Audit:RetentionDays", o.Audit.RetentionDays, 0, 36_500);
 
@@ -112,13 +98,9 @@ internal sealed record ServerSettings
         var uids = us.AllowedUids is { Length: > 0 } given ? given.ToHashSet() : new HashSet<int> { 0, (int)Hosting.Posix.EffectiveUid };
         if (uids.Any(u => u < 0)) problems.Add("UnixSocket:AllowedUids must be uids (0 or more)");
 
-        var fp = o.Engine.FastPath;
-        if (fp.Prepared is { } prepared) Range(problems, "Engine:FastPath:Prepared", prepared, 0, 256);
-        if (fp.ScientificPrepared is { } scientificPrepared) Range(problems, "Engine:FastPath:ScientificPrepared", scientificPrepared, 0, 256);
-        if (fp.NodePrepared is { } nodePrepared) Range(problems, "Engine:FastPath:NodePrepared", nodePrepared, 0, 64);
-        if (fp.MaxJobs is { } jobs) Range(problems, "Engine:FastPath:MaxJobs", jobs, 1, 1_000_000);
-        if (fp.MaxAgeSeconds is { } age) Range(problems, "Engine:FastPath:MaxAgeSeconds", age, 1, 86_400);
-        if (o.Engine.CgroupVersion is { } cv && cv is not ("auto" or "v1" or "v2")) problems.Add("Engine:CgroupVersion must be auto, v1 or v2");
+        var engine = o.Engine.ToEngineOptions() with { DefaultLimits = defaults };
+        problems.AddRange(engine.Problems().Where(p => !p.Property.StartsWith("DefaultLimits:", StringComparison.Ordinal))
+            .Select(p => "Engine:" + (p.Property.StartsWith("FastPath:", StringComparison.Ordinal) ? "FastPath:" + FastPathSection.ConfigKey(p.Property["FastPath:".Length..]) : p.Property) + " " + p.Problem));
 
         if (problems.Count > 0) throw new ConfigurationException("Invalid configuration: " + string.Join("; ", problems) + ".");
         return new ServerSettings
@@ -129,6 +111,8 @@ internal sealed record ServerSettings
             SocketPath = socketPath,
             AllowedPeerUids = uids,
             DefaultLimits = defaults,
+            Engine = engine,
+            Sessions = sessions,
             Quotas = quotas,
             AnonymousRole = anonymousRole,
         };
@@ -152,11 +136,12 @@ internal sealed record ServerSettings
         if (value < min || value > max) problems.Add($"{name} must be between {min} and {max}; got {value}");
     }
 
-    // "limits.memoryMb must be ..." from the request validator, renamed to the configuration key.
-    private static string ConfigName(string section, InvalidRequestException ex)
+    // The section over its base, every field out of bounds listed under the section's key; the base when any is.
+    private static Limits ResolveLimits(List<string> problems, string section, LimitsRequest? given, Limits baseLimits)
     {
-        var field = ex.Field.StartsWith("limits.", StringComparison.Ordinal) ? ex.Field["limits.".Length..] : ex.Field;
-        var key = section + ":" + char.ToUpperInvariant(field[0]) + field[1..];
-        return key + ": " + ex.Message.Replace(ex.Field, key, StringComparison.Ordinal).TrimEnd('.');
+        var limits = (given ?? new LimitsRequest()).Over(baseLimits);
+        var found = LimitsRequest.Problems(limits);
+        problems.AddRange(found.Select(p => section + ":" + p));
+        return found.Count == 0 ? limits : baseLimits;
     }
 }

@@ -15,7 +15,7 @@ public sealed class WardenServerOptions
     public AuthSection Auth { get; set; } = new();
 
     /// <summary>Default limits of a run where the request is silent.</summary>
-    public LimitsSection Limits { get; set; } = new();
+    public Policy.LimitsRequest Limits { get; set; } = new();
 
     /// <summary>Per-role quotas: request rate, concurrent runs, live sessions, largest limits a key may ask for.</summary>
     public QuotasSection Quotas { get; set; } = new();

@@ -17,7 +17,7 @@ namespace Warden.Server.Hosting;
 /// </summary>
 internal sealed partial class EngineWarmUp(LinuxSandboxBackend backend, ServerSettings settings, ILogger<EngineWarmUp> log) : BackgroundService
 {
-    private volatile Snapshot _snapshot = new(settings.Options.Engine.ToEngineOptions().FastPath.Enabled ? WarmUpState.Warming : WarmUpState.Off, null, null);
+    private volatile Snapshot _snapshot = new(settings.Engine.FastPath.Enabled ? WarmUpState.Warming : WarmUpState.Off, null, null);
 
     /// <summary>The state, how long the warm-up took, and why it failed (without host paths).</summary>
     internal sealed record Snapshot(WarmUpState State, double? WarmUpMs, string? Reason);

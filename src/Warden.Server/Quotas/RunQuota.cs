@@ -41,31 +41,13 @@ internal sealed class RunQuota(ServerSettings settings)
     public Limits Resolve(WardenPrincipal principal, LimitsRequest? requested)
     {
         var limits = (requested ?? new LimitsRequest()).Resolve(settings.DefaultLimits);
-        var max = settings.QuotaOf(principal.Role).MaxLimits;
-        Check("limits.timeoutMs", limits.TimeoutMs, max.TimeoutMs);
-        Check("limits.memoryMb", limits.MemoryMb, max.MemoryMb);
-        Check("limits.pids", limits.Pids, max.Pids);
-        Check("limits.cpus", limits.Cpus, max.Cpus);
-        Check("limits.outputBytes", limits.OutputBytes, max.OutputBytes);
-        Check("limits.diskMb", limits.DiskMb, max.DiskMb);
-        Check("limits.openFiles", limits.OpenFiles, max.OpenFiles);
+        if (limits.FirstAbove(settings.QuotaOf(principal.Role).MaxLimits) is { } above)
+            throw new ApiException(403, ErrorCodes.QuotaExceeded, above.Message("this key's quota")) { Field = above.Field };
         return limits;
     }
 
     /// <summary>The request's limits made explicit, so that the engine applies exactly what was checked.</summary>
-    public LimitsRequest ResolveAsRequest(WardenPrincipal principal, LimitsRequest? requested)
-    {
-        var l = Resolve(principal, requested);
-        return new LimitsRequest { TimeoutMs = l.TimeoutMs, MemoryMb = l.MemoryMb, Pids = l.Pids, Cpus = l.Cpus, OutputBytes = l.OutputBytes, DiskMb = l.DiskMb, OpenFiles = l.OpenFiles };
-    }
-
-    private static void Check(string field, double value, double max)
-    {
-        if (value > max)
-            throw new ApiException(403, ErrorCodes.QuotaExceeded,
-                $"{field} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}, above this key's quota of {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}.")
-            { Field = field };
-    }
+    public LimitsRequest ResolveAsRequest(WardenPrincipal principal, LimitsRequest? requested) => Resolve(principal, requested).ToRequest();
 
     private sealed class Lease(RunQuota owner, string key, int count) : IDisposable
     {

@@ -42,6 +42,32 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void InvalidOptionsOfTheEngineAndSessions_AreAllNamedByTheirConfigurationKey_InOneMessage()
+    {
+        // The options records check their own bounds; the server names each problem by its key
+        // (MaxAge of the engine is MaxAgeSeconds in configuration, DefaultIdleTtlSeconds is IdleTtlSeconds).
+        var ex = Assert.Throws<ConfigurationException>(() => ServerSettings.Resolve(Bind(
+            ("Engine:FastPath:Prepared", "300"), ("Engine:FastPath:MaxAgeSeconds", "0"), ("Engine:CgroupVersion", "v3"),
+            ("Sessions:IdleTtlSeconds", "0"), ("Sessions:MaxUploadBytes", "10"), ("Limits:MemoryMb", "5"), ("Limits:Pids", "1"))));
+        foreach (var named in new[]
+        {
+            "Engine:FastPath:Prepared must be between 0 and 256; got 300", "Engine:FastPath:MaxAgeSeconds must be between 1 and 86400",
+            "Engine:CgroupVersion must be auto, v1 or v2", "Sessions:IdleTtlSeconds must be between 1 and 86400; got 0",
+            "Sessions:MaxUploadBytes must be between 1024", "Limits:MemoryMb", "Limits:Pids",
+        })
+            Assert.Contains(named, ex.Message);
+    }
+
+    [Fact]
+    public void ConfiguredDefaultLimits_ReachTheEngineOptions_SoTheFastPathPreparesForThem()
+    {
+        var s = ServerSettings.Resolve(Bind(("Limits:MemoryMb", "384"), ("Limits:DiskMb", "32")));
+        Assert.Equal(s.DefaultLimits, s.Engine.DefaultLimits);
+        Assert.Equal(s.DefaultLimits, s.Sessions.DefaultLimits);
+        Assert.Equal(384, s.Engine.DefaultLimits.MemoryMb);
+    }
+
+    [Fact]
     public void AnonymousAccess_IsRefusedUnlessEveryAddressIsLoopback()
     {
         var ex = Assert.Throws<ConfigurationException>(() => ServerSettings.Resolve(Bind(("Auth:AnonymousLoopback", "true"), ("Server:Urls", "http://0.0.0.0:8080"))));

@@ -49,6 +49,35 @@ public sealed class WarmUpTests
     }
 
     [Fact]
+    public async Task Serve_WithNonDefaultLimits_PreparesZygoteChildrenForThem_SoARunAtTheDefaultsTakesTheZygote()
+    {
+        // The configured default limits differ from Warden's built-in ones in fields the prepared
+        // children are made for (memory, tasks, disk): the fast path must prepare for these, not
+        // for the built-in defaults, or every default run goes zygote-on-demand.
+        await using var host = await WardenTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Limits:MemoryMb"] = "384", ["Limits:Pids"] = "48", ["Limits:DiskMb"] = "32",
+        });
+        using var anon = host.Client();
+        var clock = Stopwatch.StartNew();
+        (HttpStatusCode Status, JsonElement Body) ready;
+        while ((ready = await ReadyAsync(anon)).Status != HttpStatusCode.OK)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"not ready after {clock.Elapsed}: {ready.Body}");
+            await Task.Delay(50);
+        }
+
+        using var alice = host.Client(host.AliceKey);
+        foreach (var code in new[] { "print(6 * 7)", "import numpy; print(6 * 7)" })
+        {
+            using var r = await alice.PostAsync("/v1/runs", WardenTestHost.Json($$"""{"language": "python", "code": "{{code}}"}"""));
+            var run = await Http.JsonAsync(r);
+            Assert.True(run.GetProperty("stdout").GetString() == "42\n", run.GetRawText());
+            Assert.True(run.GetProperty("path").GetString() == "zygote", $"{code}: {run.GetRawText()}");
+        }
+    }
+
+    [Fact]
     public async Task Serve_WithTheFastPathOff_IsReadyAtOnce_AndStatusSaysOff()
     {
         await using var host = await WardenTestHost.StartAsync(new Dictionary<string, string?> { ["Engine:FastPath:Enabled"] = "false" });
