@@ -44,7 +44,8 @@ public sealed class LimitsReachedTests(EngineFixture engine)
         Assert.Equal(RunReason.Exited, r.Reason);
         Assert.Equal(0, r.ExitCode);
         Assert.Equal("recovered\n", r.Stdout);
-        Assert.Equal(["pids"], r.LimitsReached);
+        // A fork loop may also spend its CPU quota on a loaded host (then cpu-throttled is true as well).
+        Assert.Equal(["pids"], r.LimitsReached.Where(l => l != "cpu-throttled"));
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
@@ -121,7 +122,8 @@ public sealed class FastPathLimitsReachedTests(ZygoteEngineFixture engine)
         Assert.Equal(RunReason.Exited, r.Reason);
         Assert.Equal(0, r.ExitCode);
         Assert.Equal("recovered\n", r.Stdout);
-        Assert.Equal(["pids"], r.LimitsReached);
+        // A fork loop may also spend its CPU quota on a loaded host (then cpu-throttled is true as well).
+        Assert.Equal(["pids"], r.LimitsReached.Where(l => l != "cpu-throttled"));
         Leftovers.AssertNone(engine.Backend, marker);
     }
 
