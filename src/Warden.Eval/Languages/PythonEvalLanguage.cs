@@ -5,7 +5,7 @@ using Warden.Policy;
 namespace Warden.Eval.Languages;
 
 /// <summary>
-/// Python problems: the sandbox runs our driver (<c>Python/driver.py</c>), which runs the
+/// Python problems: the sandbox runs our driver (<c>sandbox/eval/python_driver.py</c>), which runs the
 /// problem's code, then the sample, then the problem's own <c>check(entry_point)</c>, and
 /// writes the nonce only when that call returned. See docs/eval.md for what it defends against.
 /// </summary>

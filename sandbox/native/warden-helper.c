@@ -41,7 +41,7 @@
  *     /workspace matching the patterns. The program never sees fd 3, and this process is
  *     not dumpable, so the program cannot forge the status through /proc.
  *
- * Status protocol on fd 3 (text headers, raw bytes for files):
+ * Status protocol on fd 3 (text headers, raw bytes for files; defined in sandbox/PROTOCOLS.md):
  *   S <pid>\n                         program started
  *   E <errno>\n                       exec failed
  *   X <code> <utime_us> <stime_us> <maxrss_kb>\n   exited

@@ -1,5 +1,5 @@
 /*
- * warden-zygote.so: the native core of the Python zygote (FastPath/zygote.py), loaded with
+ * warden-zygote.so: the native core of the Python zygote (sandbox/zygote/zygote.py), loaded with
  * ctypes.PyDLL (the GIL stays held; the zygote has no other Python thread).
  *
  * 1. An arena allocator for CPython's small-object allocator (pymalloc), installed before the
