@@ -1,6 +1,6 @@
 # Warden eval driver: judges one HumanEval-style sample inside its sandbox.
 #
-# Protocol (see docs/eval.md): the first line of stdin is a per-run nonce. It is read
+# Protocol (sandbox/PROTOCOLS.md §5, docs/eval.md): the first line of stdin is a per-run nonce. It is read
 # before any code of the sample runs, and stdin is then pointed at /dev/null. The problem's
 # own code (prompt + test) runs first, in a namespace of its own with a private copy of the
 # builtins, so the `check` that is called is the problem's, whatever the sample deletes or

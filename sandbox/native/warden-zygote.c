@@ -374,6 +374,7 @@ static int setup(void)
     return 0;
 }
 
+/* Warden's control messages: "prepare ..." with the job's descriptors, or "exit" (sandbox/PROTOCOLS.md §2). */
 static void on_control(int control, int *stop)
 {
     char buf[512];

@@ -1,3 +1,7 @@
+// Warden's loader for a prepared JavaScript sandbox: the Python zygote's child execs
+// node -e <this file> (sandbox/zygote/zygote.py, become_node). It says R on fd 4 once node is up,
+// reads the job frame on fd 3 (sandbox/PROTOCOLS.md §3), writes the job's files, says S and
+// runs the entry as node would.
 'use strict';
 const fs = require('fs'), path = require('path'), Module = require('module');
 fs.writeSync(4, 'R\n');

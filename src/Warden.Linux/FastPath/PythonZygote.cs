@@ -288,7 +288,7 @@ internal sealed class PythonZygote : IAsyncDisposable
 
             var cpuSeconds = (long)Math.Ceiling(limits.TimeoutMs / 1000.0 * Math.Max(1.0, limits.Cpus)) + 1;
             var fsize = (long)limits.DiskMb << 20;
-            // "prepare DISK_BYTES CGROUPS CPU_SOFT CPU_HARD FSIZE NOFILE KIND" (parsed by the native loop).
+            // "prepare DISK_BYTES CGROUPS CPU_SOFT CPU_HARD FSIZE NOFILE KIND", parsed by the native loop (sandbox/PROTOCOLS.md §2).
             var message = string.Create(CultureInfo.InvariantCulture,
                 $"prepare {(long)limits.DiskMb << 20} {cgroup.ProcsFiles.Count} {cpuSeconds} {cpuSeconds + 1} {fsize} {limits.OpenFiles} {(node ? 1 : 0)}");
             Send(message, childEnds.ToArray());
