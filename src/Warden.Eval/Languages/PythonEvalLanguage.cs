@@ -5,7 +5,7 @@ using Warden.Policy;
 namespace Warden.Eval.Languages;
 
 /// <summary>
-/// Python problems: the sandbox runs our driver (<c>Python/driver.py</c>), a judge that runs
+/// Python problems: the sandbox runs our driver (<c>sandbox/eval/python_driver.py</c>), a judge that runs
 /// the problem's code and its <c>check</c> in its own process, calling the candidate in a
 /// second, fresh interpreter over a pipe with plain values; it writes the nonce only when
 /// <c>check</c> returned. See docs/eval.md for what it defends against.

@@ -15,7 +15,7 @@ using Warden.Sandbox;
 namespace Warden.Linux.FastPath;
 
 /// <summary>
-/// One Python zygote: a Warden sandbox running FastPath/zygote.py, which has imported the
+/// One Python zygote: a Warden sandbox running sandbox/zygote/zygote.py, which has imported the
 /// common modules (the standard library's; for <see cref="ZygoteKind.Scientific"/> also numpy,
 /// pandas and matplotlib when installed) and forks one fully isolated child per job (see zygote.py for the steps). This side creates each job's cgroup and pipes,
 /// hands them (and the cgroup's procs files, opened here) over with SCM_RIGHTS, and turns the
@@ -102,7 +102,7 @@ internal sealed class PythonZygote : IAsyncDisposable
     /// <summary>The modules the zygote managed to preload.</summary>
     public IReadOnlyList<string> Modules { get; private set; } = [];
 
-    /// <summary>Whether the zygote's object arenas come from its huge-page region (Native/warden-arena.c).</summary>
+    /// <summary>Whether the zygote's object arenas come from its huge-page region (sandbox/native/warden-zygote.c).</summary>
     public bool HugeArenas { get; private set; }
 
     /// <summary>Bytes of the zygote's memory it turned into huge pages after its imports.</summary>
@@ -128,7 +128,7 @@ internal sealed class PythonZygote : IAsyncDisposable
         // The zygote's native core (its event loop and huge-page arenas) travels next to the helper.
         var core = Path.Combine(AppContext.BaseDirectory, "warden-zygote.so");
         if (!File.Exists(core)) throw new SandboxException($"The Python zygote's native core is missing ({Path.GetFileName(core)} next to Warden's assemblies); rebuild Warden.");
-        var files = new List<SandboxFile> { new("zygote.py", ZygoteSource.Value), new("warden-zygote.so", File.ReadAllBytes(core)) };
+        var files = new List<SandboxFile> { new("zygote.py", ZygoteSource.Value), new("node_loader.js", NodeLoaderSource.Value), new("warden-zygote.so", File.ReadAllBytes(core)) };
         var (ours, theirs) = UnixSockets.SeqPacketPair();
         SandboxProcess sandbox;
         try
@@ -213,14 +213,18 @@ internal sealed class PythonZygote : IAsyncDisposable
     private static readonly Lazy<Dictionary<string, string>> DefaultJobEnvironment = new(() =>
         LanguageRegistry.BuiltIn().FirstOrDefault(d => d.FastPath == "python") is { } python ? Runner.EnvironmentFor(python, null) : []);
 
-    private static readonly Lazy<byte[]> ZygoteSource = new(() =>
+    // Both from sandbox/zygote/ (embedded): the zygote, and the loader its JavaScript jobs hand to node.
+    private static readonly Lazy<byte[]> ZygoteSource = new(() => Resource("Warden.Linux.zygote.py"));
+    private static readonly Lazy<byte[]> NodeLoaderSource = new(() => Resource("Warden.Linux.node_loader.js"));
+
+    private static byte[] Resource(string name)
     {
-        using var s = Assembly.GetExecutingAssembly().GetManifestResourceStream("Warden.Linux.zygote.py")
-            ?? throw new InvalidOperationException("zygote.py resource missing");
+        using var s = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"{name} resource missing");
         using var ms = new MemoryStream();
         s.CopyTo(ms);
         return ms.ToArray();
-    });
+    }
 
     private void Send(JsonObject message, ReadOnlySpan<int> fds) => Send(message.ToJsonString(), fds);
 
@@ -283,7 +287,7 @@ internal sealed class PythonZygote : IAsyncDisposable
                 childEnds.Add(Libc.Check(Libc.open(procs, Libc.O_WRONLY | Libc.O_CLOEXEC, 0), "open " + procs));
 
             var r = SandboxRlimits.Of(limits);
-            // "prepare DISK_BYTES CGROUPS CPU_SOFT CPU_HARD FSIZE NOFILE KIND" (parsed by the native loop).
+            // "prepare DISK_BYTES CGROUPS CPU_SOFT CPU_HARD FSIZE NOFILE KIND" parsed by the native loop (sandbox/PROTOCOLS.md §2).
             var message = string.Create(CultureInfo.InvariantCulture,
                 $"prepare {SandboxRlimits.DiskBytes(limits)} {cgroup.ProcsFiles.Count} {r.CpuSoft} {r.CpuHard} {r.FileSizeBytes} {r.OpenFiles} {(node ? 1 : 0)}");
             Send(message, childEnds.ToArray());

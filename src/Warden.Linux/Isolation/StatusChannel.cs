@@ -7,7 +7,7 @@ using Warden.Sandbox;
 
 namespace Warden.Linux.Isolation;
 
-/// <summary>What the in-sandbox helper reported on its status pipe (see Native/warden-helper.c).</summary>
+/// <summary>What the in-sandbox helper reported on its status pipe (defined in sandbox/PROTOCOLS.md §1).</summary>
 internal sealed record StatusReport
 {
     public bool Started { get; init; }

@@ -1,6 +1,6 @@
 # Warden eval driver: judges one HumanEval-style sample inside its sandbox.
 #
-# Two processes (see docs/eval.md, "How a Python sample is judged"):
+# Two processes (protocol: sandbox/PROTOCOLS.md §5; why: docs/eval.md, "How a Python sample is judged"):
 #
 # - The judge (this process, the sandbox's program) makes itself non-dumpable, reads the
 #   per-run nonce from stdin, reads and deletes the problem's files, runs the problem's own

@@ -1,5 +1,5 @@
 /*
- * warden-zygote.so: the native core of the Python zygote (FastPath/zygote.py), loaded with
+ * warden-zygote.so: the native core of the Python zygote (sandbox/zygote/zygote.py), loaded with
  * ctypes.PyDLL (the GIL stays held; the zygote has no other Python thread).
  *
  * 1. An arena allocator for CPython's small-object allocator (pymalloc), installed before the
@@ -374,6 +374,7 @@ static int setup(void)
     return 0;
 }
 
+/* Warden's control messages: "prepare ..." with the job's descriptors, or "exit" (sandbox/PROTOCOLS.md §2). */
 static void on_control(int control, int *stop)
 {
     char buf[512];

@@ -1,7 +1,7 @@
 # Warden's Python kernel. It runs INSIDE a session's sandbox, started as
 #   /usr/bin/python3 -S -B -c <this file>
 # and talks to Warden over newline-delimited JSON: requests on its stdin, messages on its
-# stdout (see docs/sessions.md for the protocol). Once user code has run, nothing this process
+# stdout (see sandbox/PROTOCOLS.md §4 and docs/sessions.md for the protocol). Once user code has run, nothing this process
 # says can be trusted by the host, which parses every message defensively. What this file
 # guards is the *channel*: user code, its subprocesses and forked children never write to it
 # by accident (fd 1 and 2 are pipes the kernel forwards as `stream` messages; stdin is

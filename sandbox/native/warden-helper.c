@@ -41,7 +41,7 @@
  *     /workspace matching the patterns. The program never sees fd 3, and this process is
  *     not dumpable, so the program cannot forge the status through /proc.
  *
- * Status protocol on fd 3 (text headers, raw bytes for files):
+ * Status protocol on fd 3 (text headers, raw bytes for files; defined in sandbox/PROTOCOLS.md):
  *   S <pid>\n                         program started
  *   E <errno>\n                       exec failed
  *   X <code> <utime_us> <stime_us> <maxrss_kb>\n   exited
@@ -89,6 +89,32 @@ static void die(const char *step)
     _exit(125);
 }
 
+/* Refuses a malformed command line: exit 125, one line naming the option (never its value). */
+static void refuse(const char *option)
+{
+    char step[96];
+    snprintf(step, sizeof step, "argument parsing (%s)", option);
+    errno = EINVAL;
+    die(step);
+}
+
+/* A decimal number in [min, max]: digits only (no sign, space or suffix), no overflow. Anything
+ * else is refused: strtol/atoll would read "abc" as 0 (root's uid and gid) and "-1" as the
+ * largest value (RLIM_INFINITY, uid "unchanged"). */
+static long long number(const char *option, const char *s, long long min, long long max)
+{
+    long long v = 0;
+    if (s == NULL || *s == 0) refuse(option);
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9') refuse(option);
+        int d = *p - '0';
+        if (v > (LLONG_MAX - d) / 10) refuse(option);
+        v = v * 10 + d;
+    }
+    if (v < min || v > max) refuse(option);
+    return v;
+}
+
 static void reset_signals(void)
 {
     sigset_t all;
@@ -113,6 +139,26 @@ static int parse_resource(const char *name)
     return -1;
 }
 
+/* "NAME=SOFT:HARD" with a resource this helper knows and SOFT <= HARD (never infinity). */
+static void parse_rlimit(const char *arg, int *res, struct rlimit *lim)
+{
+    const char *eq = strchr(arg, '='), *colon = eq ? strchr(eq + 1, ':') : NULL;
+    char name[32], soft[24], hard[24];
+    if (eq == NULL || colon == NULL || eq == arg || (size_t)(eq - arg) >= sizeof name ||
+        (size_t)(colon - eq - 1) >= sizeof soft || strlen(colon + 1) >= sizeof hard)
+        refuse("--rlimit");
+    memcpy(name, arg, (size_t)(eq - arg)); name[eq - arg] = 0;
+    memcpy(soft, eq + 1, (size_t)(colon - eq - 1)); soft[colon - eq - 1] = 0;
+    strcpy(hard, colon + 1);
+    if ((*res = parse_resource(name)) < 0) refuse("--rlimit");
+    lim->rlim_cur = (rlim_t)number("--rlimit", soft, 0, LLONG_MAX);
+    lim->rlim_max = (rlim_t)number("--rlimit", hard, 0, LLONG_MAX);
+    if (lim->rlim_cur > lim->rlim_max) refuse("--rlimit");
+}
+
+/* Host uids and gids: 0-4294967294 ((uid_t)-1 means "unchanged" to setresuid). */
+#define MAX_ID 4294967294LL
+
 static int launch(int argc, char **argv)
 {
     long uid = -1, gid = -1;
@@ -125,32 +171,26 @@ static int launch(int argc, char **argv)
 
     for (; i < argc; i++) {
         if (!strcmp(argv[i], "--")) { i++; break; }
-        if (i + 1 >= argc) { errno = EINVAL; die("argument parsing"); }
+        if (i + 1 >= argc) refuse("missing value");
         if (!strcmp(argv[i], "--cgroup")) {
-            if (ncg == 16) { errno = E2BIG; die("argument parsing"); }
+            if (ncg == 16) refuse("more than 16 --cgroup");
             cgroups[ncg++] = argv[++i];
         } else if (!strcmp(argv[i], "--rlimit")) {
-            char name[32];
-            unsigned long long soft, hard;
-            if (nrl == 16 || sscanf(argv[++i], "%31[a-z]=%llu:%llu", name, &soft, &hard) != 3) { errno = EINVAL; die("--rlimit parsing"); }
-            int res = parse_resource(name);
-            if (res < 0) { errno = EINVAL; die("--rlimit resource"); }
-            rl[nrl].res = res;
-            rl[nrl].lim.rlim_cur = (rlim_t)soft;
-            rl[nrl].lim.rlim_max = (rlim_t)hard;
+            if (nrl == 16) refuse("more than 16 --rlimit");
+            parse_rlimit(argv[++i], &rl[nrl].res, &rl[nrl].lim);
             nrl++;
         } else if (!strcmp(argv[i], "--uid")) {
-            uid = strtol(argv[++i], NULL, 10);
+            /* Never root's uid or group: the sandbox's host ids are unprivileged ones. */
+            uid = (long)number("--uid", argv[++i], 1, MAX_ID);
         } else if (!strcmp(argv[i], "--gid")) {
-            gid = strtol(argv[++i], NULL, 10);
+            gid = (long)number("--gid", argv[++i], 1, MAX_ID);
         } else if (!strcmp(argv[i], "--close-from")) {
-            close_from = (unsigned int)strtoul(argv[++i], NULL, 10);
+            close_from = (unsigned int)number("--close-from", argv[++i], 3, INT_MAX);
         } else {
-            errno = EINVAL;
-            die("unknown option");
+            refuse("unknown option");
         }
     }
-    if (i >= argc) { errno = EINVAL; die("missing command"); }
+    if (i >= argc) refuse("missing command");
 
     /* Only 0-2 (stdio), 3 (status) and the descriptors bubblewrap is told about are open:
      * Warden passes exactly those; --close-from closes anything else that slipped through. */
@@ -325,19 +365,19 @@ static int exec_mode(int argc, char **argv)
     int i = 0;
     for (; i < argc; i++) {
         if (!strcmp(argv[i], "--")) { i++; break; }
-        if (i + 1 >= argc) { errno = EINVAL; die("argument parsing"); }
+        if (i + 1 >= argc) refuse("missing value");
         if (!strcmp(argv[i], "--collect")) {
-            if (npatterns < MAX_PATTERNS) patterns[npatterns++] = argv[++i]; else i++;
+            if (npatterns == MAX_PATTERNS) refuse("more than 64 --collect");
+            patterns[npatterns++] = argv[++i];
         } else if (!strcmp(argv[i], "--collect-max-bytes")) {
-            collect_budget = atoll(argv[++i]);
+            collect_budget = number("--collect-max-bytes", argv[++i], 0, 1LL << 40);
         } else if (!strcmp(argv[i], "--collect-max-files")) {
-            collect_files_left = atoi(argv[++i]);
+            collect_files_left = (int)number("--collect-max-files", argv[++i], 0, INT_MAX);
         } else {
-            errno = EINVAL;
-            die("unknown option");
+            refuse("unknown option");
         }
     }
-    if (i >= argc) { errno = EINVAL; die("missing program"); }
+    if (i >= argc) refuse("missing program");
 
     /* Not dumpable: /proc/<this>/fd is then closed to the program, so it cannot reach fd 3. */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die("PR_SET_DUMPABLE");
@@ -436,11 +476,11 @@ static int jobns_mode(int argc, char **argv)
     long long disk = -1;
     long uid = -1, gid = -1, ncg = -1;
     for (int i = 0; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--disk")) disk = atoll(argv[i + 1]);
-        else if (!strcmp(argv[i], "--uid")) uid = strtol(argv[i + 1], NULL, 10);
-        else if (!strcmp(argv[i], "--gid")) gid = strtol(argv[i + 1], NULL, 10);
-        else if (!strcmp(argv[i], "--cgroups")) ncg = strtol(argv[i + 1], NULL, 10);
-        else { errno = EINVAL; die("unknown option"); }
+        if (!strcmp(argv[i], "--disk")) disk = number("--disk", argv[i + 1], 1, 1LL << 50);
+        else if (!strcmp(argv[i], "--uid")) uid = (long)number("--uid", argv[i + 1], 0, MAX_ID);
+        else if (!strcmp(argv[i], "--gid")) gid = (long)number("--gid", argv[i + 1], 0, MAX_ID);
+        else if (!strcmp(argv[i], "--cgroups")) ncg = (long)number("--cgroups", argv[i + 1], 0, 16);
+        else refuse("unknown option");
     }
     if (disk <= 0 || uid < 0 || gid < 0 || ncg < 0 || ncg > 16) { errno = EINVAL; die("argument parsing"); }
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die("PR_SET_DUMPABLE");

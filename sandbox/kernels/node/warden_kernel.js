@@ -1,7 +1,7 @@
 // Warden's JavaScript kernel. It runs INSIDE a session's sandbox, started as
 //   /bin/sh -c 'exec /usr/bin/node -e "$0" 3>&1 4<&0 </dev/null 1>&2' <this file>
 // so that the protocol has fds of its own: requests on fd 4, messages on fd 3 (newline-delimited
-// JSON, the same protocol as the Python kernel: docs/sessions.md). Cells run in one persistent vm
+// JSON, the same protocol as the Python kernel: sandbox/PROTOCOLS.md §4, docs/sessions.md). Cells run in one persistent vm
 // context; console output of cells comes back as `stream` messages. Everything this process says is
 // untrusted once user code has run: the host parses it defensively.
 'use strict';

@@ -4,7 +4,7 @@
 # give each job fresh namespaces. It never runs user code itself.
 #
 # Python does only what needs Python: install the huge-page arena allocator of the native core
-# (Native/warden-zygote.c, loaded from /workspace), import the modules users want warm, freeze
+# (sandbox/native/warden-zygote.c, loaded from /workspace), import the modules users want warm, freeze
 # the heap out of the GC, collapse it into huge pages, say "ready" — then hand the control socket
 # to the native loop, which runs the zygote from then on (no Python runs in the zygote between
 # jobs, so its memory stays shared and in huge pages). Per job ("prepare" + SCM_RIGHTS: the
@@ -29,7 +29,7 @@ class ArenaAllocator(ctypes.Structure):
     _fields_ = [("ctx", ctypes.c_void_p), ("alloc", ctypes.c_void_p), ("free", ctypes.c_void_p)]
 
 def huge_page_arenas(core):
-    # Before the imports: CPython's object arenas from one huge-page region (Native/warden-zygote.c),
+    # Before the imports: CPython's object arenas from one huge-page region (sandbox/native/warden-zygote.c),
     # so that our per-job fork copies few page-table entries. Optional: without it, forks cost more.
     try:
         if core.warden_arena_init(ctypes.c_size_t(64 << 30)) != 0:
@@ -353,38 +353,10 @@ def run_job(job, col_fd):
 # loop set up, waiting for its job on fd 3 (same frame as a Python job). It says "R" once node is
 # up, "S" before the program, and runs the entry as node would (Module.runMain). Requests with
 # stdin or files to collect do not come here (Warden runs them cold).
-NODE_LOADER = r"""'use strict';
-const fs = require('fs'), path = require('path'), Module = require('module');
-fs.writeSync(4, 'R\n');
-function readExact(n) {
-  const b = Buffer.alloc(n);
-  let o = 0;
-  while (o < n) {
-    let r;
-    try { r = fs.readSync(3, b, o, n - o, null); } catch (e) { if (e.code === 'EAGAIN' || e.code === 'EINTR') continue; throw e; }
-    if (r === 0) process.exit(125);
-    o += r;
-  }
-  return b;
-}
-const n = readExact(4).readUInt32LE(0);
-if (n > (64 << 20)) process.exit(125);
-const job = JSON.parse(readExact(n).toString('utf8'));
-fs.closeSync(3);
-process.chdir('/workspace');
-for (const f of job.files || []) {
-  const p = path.join('/workspace', f.path);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, Buffer.from(f.b64, 'base64'), { mode: f.exec ? 0o755 : 0o644 });
-}
-for (const k of Object.keys(process.env)) delete process.env[k];
-Object.assign(process.env, job.env || {});
-process.argv = [process.execPath, path.resolve('/workspace', job.entry), ...(job.args || [])];
-process.execArgv = [];
-fs.writeSync(4, 'S\n');
-fs.closeSync(4);
-Module.runMain();
-"""
+# The loader is its own file (sandbox/zygote/node_loader.js), shipped beside this one; it is read
+# once here and handed to node with -e (a job's /workspace is its own, not the zygote's).
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "node_loader.js"), encoding="utf-8") as _loader:
+    NODE_LOADER = _loader.read()
 
 def become_node():
     # Only the job's own descriptors (0-4) are open here; node inherits them.
