@@ -56,7 +56,7 @@ public static class LanguageDetector
             var d = Find(name) ?? (VersionSuffix.Match(name) is { Success: true } m ? Find(m.Groups["name"].Value) : null);
             return d is not null
                 ? LanguageDetection.Chosen(d, LanguageSources.Shebang)
-                : LanguageDetection.Refused([], $"The shebang names '{Printable(interpreter)}', which is not a language Warden runs.") with { Unsupported = true };
+                : LanguageDetection.Refused([], $"The shebang names '{LanguageRegistry.Sanitize(interpreter)}', which is not a language Warden runs.") with { Unsupported = true };
         }
 
         var ext = fileName is null ? "" : Path.GetExtension(fileName);
@@ -65,7 +65,7 @@ public static class LanguageDetector
             var d = languages.FirstOrDefault(l => l.Extensions.Contains(ext, StringComparer.OrdinalIgnoreCase));
             if (d is not null) return LanguageDetection.Chosen(d, LanguageSources.Filename);
             if (ForeignExtensions.Contains(ext))
-                return LanguageDetection.Refused([], $"'{Printable(ext)}' files are not a language Warden runs.") with { Unsupported = true };
+                return LanguageDetection.Refused([], $"'{LanguageRegistry.Sanitize(ext)}' files are not a language Warden runs.") with { Unsupported = true };
         }
 
         var known = new HashSet<string>(languages.Select(l => l.Id), StringComparer.Ordinal);
@@ -100,12 +100,6 @@ public static class LanguageDetector
             program = words.Skip(1).FirstOrDefault(w => !w.StartsWith('-') && !w.Contains('=')) is { } p ? Path.GetFileName(p) : "";
         }
         return program.ToLowerInvariant();
-    }
-
-    private static string Printable(string s)
-    {
-        var t = new string(s.Where(c => !char.IsControl(c)).Take(40).ToArray());
-        return t.Length < s.Length ? t + "…" : t;
     }
 }
 

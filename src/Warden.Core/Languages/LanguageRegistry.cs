@@ -85,7 +85,8 @@ public sealed class LanguageRegistry
         return d;
     }
 
-    private static string Sanitize(string s)
+    /// <summary>A name a caller gave, fit for an error message: no control characters, at most 40 characters.</summary>
+    internal static string Sanitize(string s)
     {
         var t = new string(s.Where(c => !char.IsControl(c)).Take(40).ToArray());
         return t.Length < s.Length ? t + "…" : t;
