@@ -21,17 +21,17 @@ internal static class FastPathBench
 
     public static async Task RunAsync(int n, string outDir)
     {
-        using var fast = new LinuxSandboxBackend();
-        using var cold = new LinuxSandboxBackend(new EngineOptions { FastPath = new ZygoteOptions { Enabled = false } });
-        var fastRunner = WardenEngine.CreateRunner(fast);
-        var coldRunner = WardenEngine.CreateRunner(cold);
+        await using var fastEngine = WardenEngine.Create();
+        await using var coldEngine = WardenEngine.Create(new WardenEngineOptions { Engine = new EngineOptions { FastPath = new ZygoteOptions { Enabled = false } } });
+        var (fast, fastRunner) = (fastEngine.Backend, fastEngine.Runner);
+        var (cold, coldRunner) = (coldEngine.Backend, coldEngine.Runner);
         var warmWatch = Stopwatch.StartNew();
         if (!await fast.WarmUpAsync()) throw new InvalidOperationException("the zygote did not start: " + fast.ZygotePool?.LastStartError);
         var warmMs = warmWatch.Elapsed.TotalMilliseconds;
         // The same fast path with the standard zygote off: the scientific zygote serves every run
         // (as before the standard one existed, with its 4 prepared children), side by side.
-        using var scientificOnly = new LinuxSandboxBackend(new EngineOptions { FastPath = new ZygoteOptions { StandardZygote = false, ScientificPrepared = 4 } });
-        var scientificRunner = WardenEngine.CreateRunner(scientificOnly);
+        await using var scientificEngine = WardenEngine.Create(new WardenEngineOptions { Engine = new EngineOptions { FastPath = new ZygoteOptions { StandardZygote = false, ScientificPrepared = 4 } } });
+        var (scientificOnly, scientificRunner) = (scientificEngine.Backend, scientificEngine.Runner);
         if (!await scientificOnly.WarmUpAsync()) throw new InvalidOperationException("the scientific zygote did not start: " + scientificOnly.ZygotePool?.LastStartError);
         var (docker, noDocker) = Docker.Probe();
         var load0 = File.ReadAllText("/proc/loadavg").Trim();

@@ -24,11 +24,11 @@ internal static class OneShotBench
     public static async Task RunAsync(int n, string outDir)
     {
         // Issue 2 measures the cold path (a fresh sandbox per run); the fast path has its own row.
-        using var backend = new LinuxSandboxBackend(new EngineOptions { FastPath = new Warden.Linux.FastPath.ZygoteOptions { Enabled = false } });
-        var runner = WardenEngine.CreateRunner(backend);
-        using var fastBackend = new LinuxSandboxBackend();
-        await fastBackend.WarmUpAsync();
-        var fastRunner = WardenEngine.CreateRunner(fastBackend);
+        await using var coldEngine = WardenEngine.Create(new WardenEngineOptions { Engine = new EngineOptions { FastPath = new Warden.Linux.FastPath.ZygoteOptions { Enabled = false } } });
+        var (backend, runner) = (coldEngine.Backend, coldEngine.Runner);
+        await using var fastEngine = WardenEngine.Create();
+        await fastEngine.WarmUpAsync();
+        var fastRunner = fastEngine.Runner;
         string[] minimal =
         [
             "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr",

@@ -8,7 +8,8 @@ internal static class Stress
 {
     public static async Task RunAsync(int n)
     {
-        var runner = WardenEngine.CreateRunner();
+        await using var engine = WardenEngine.Create();
+        var runner = engine.Runner;
         (string, string)[] programs =
         [
             ("python", "print(1)"), ("javascript", "console.log(1)"), ("bash", "echo 1"), ("sh", "echo 1"),

@@ -15,8 +15,8 @@ internal static class Throughput
         var printAll = Environment.GetEnvironmentVariable("WARDEN_BENCH_PRINT_ALL") == "1";
         // WARDEN_BENCH_STANDARD=0: every run on the scientific zygote (the A/B of the standard one).
         var standard = Environment.GetEnvironmentVariable("WARDEN_BENCH_STANDARD") != "0";
-        using var fast = new LinuxSandboxBackend(new EngineOptions { FastPath = new Warden.Linux.FastPath.ZygoteOptions { StandardZygote = standard } });
-        var runner = WardenEngine.CreateRunner(fast);
+        await using var engine = WardenEngine.Create(new WardenEngineOptions { Engine = new EngineOptions { FastPath = new Warden.Linux.FastPath.ZygoteOptions { StandardZygote = standard } } });
+        var (fast, runner) = (engine.Backend, engine.Runner);
         if (!await fast.WarmUpAsync()) throw new InvalidOperationException("the zygote did not start: " + fast.ZygotePool?.LastStartError);
         var done = 0;
         var errors = 0;

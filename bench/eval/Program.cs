@@ -1,3 +1,4 @@
+using Warden;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -16,8 +17,9 @@ var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
 var problems = EvalFiles.ReadProblems(options.Problems);
 var samples = EvalFiles.CanonicalSamples(problems);
 // Start the Python zygote first, so every isolated sample can take the fast path.
-await WardenEngine.SharedBackend.WarmUpAsync();
-var isolated = new PathCountingRunner(WardenEngine.CreateRunner());
+await using var engine = WardenEngine.Create();
+await engine.WarmUpAsync();
+var isolated = new PathCountingRunner(engine.Runner);
 var baseline = new UnisolatedPythonRunner();
 var modes = new (string Name, ISandboxRunner Runner)[] { ("isolated (warden)", isolated), ("unisolated baseline", baseline) };
 
@@ -70,7 +72,7 @@ static string Report(BenchOptions o, Dictionary<string, List<RoundResult>> resul
     sb.AppendLine(inv, $"- /proc/loadavg: {load} (other work on the machine skews both modes)");
     sb.AppendLine(inv, $"- runtime: {RuntimeInformation.FrameworkDescription}; python: /usr/bin/python3 ({PythonVersion()})");
     sb.AppendLine(inv, $"- workload: the {results.First().Value[0].Durations.Count} canonical solutions of HumanEval, each judged by the same driver (sandbox/eval/python_driver.py) and the same EvalHarness; parallel {o.Parallel}; {o.Rounds} rounds per mode, alternating which goes first; after a 16-sample warm-up per mode");
-    sb.AppendLine(inv, $"- isolated: WardenEngine.CreateRunner() with default limits (bubblewrap, all namespaces, seccomp, cgroup, per-sandbox uid); paths taken: {string.Join(", ", paths.Select(p => $"{p.Key} {p.Value}"))}");
+    sb.AppendLine(inv, $"- isolated: WardenEngine.Create().Runner with default limits (bubblewrap, all namespaces, seccomp, cgroup, per-sandbox uid); paths taken: {string.Join(", ", paths.Select(p => $"{p.Key} {p.Value}"))}");
     sb.AppendLine("- unisolated baseline: one plain `/usr/bin/python3 -u main.py` subprocess per sample in a temporary directory, same files, stdin and timeout");
     sb.AppendLine("- per-sample times are the harness's own measure (request built to verdict), over all rounds");
     sb.AppendLine();

@@ -1,3 +1,4 @@
+using Warden;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -18,7 +19,8 @@ var outDir = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.
 var marker = Guid.NewGuid().ToString("N");
 var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
 
-await using var manager = new SessionManager(WardenEngine.SharedBackend, new SessionManagerOptions { MaxSessions = 4 });
+await using var engine = WardenEngine.Create();
+await using var manager = new SessionManager(engine.Backend, new SessionManagerOptions { MaxSessions = 4 });
 var env = new Dictionary<string, string> { ["WARDEN_BENCH_MARKER"] = marker };
 using var jupyter = Jupyter.Start();
 var versions = jupyter.Ask("version");
@@ -79,7 +81,7 @@ for (var i = 0; i < starts; i++)
 
 // The sessions' fast path: prepared kernels (one request whenever the pool has refilled).
 var preparedStart = new List<double>();
-await using (var fast = new SessionManager(WardenEngine.SharedBackend, new SessionManagerOptions { MaxSessions = 4, PreparedSessions = 2 }))
+await using (var fast = new SessionManager(engine.Backend, new SessionManagerOptions { MaxSessions = 4, PreparedSessions = 2 }))
 {
     for (var i = 0; i < starts + 3; i++)
     {

@@ -35,6 +35,12 @@ internal static class Program
                 ProcessTerminationTimeout = parsed.CommandResult.Command.Name == ServeCommand.Name ? null : TimeSpan.FromSeconds(2),
             });
         }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C or SIGTERM: the command's engine has been disposed on the way out (its sandboxes killed, its cgroups removed).
+            Console.Error.WriteLine("warden: interrupted.");
+            return Commands.RunCommand.ExitInterrupted;
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             var id = Guid.NewGuid().ToString("N")[..8];

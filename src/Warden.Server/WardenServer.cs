@@ -77,7 +77,15 @@ public sealed class WardenServer
                 services.AddSingleton<IWardenStore>(_ => SqliteStore.Open(settings.DataDir));
                 services.AddSingleton<AuditWriter>();
                 services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
-                services.AddSingleton(_ => new LinuxSandboxBackend(settings.Engine));
+                // The composition root: every face of this server uses this one engine (its backend, runner with code checks and sessions).
+                services.AddSingleton(sp => WardenEngine.Create(new WardenEngineOptions
+                {
+                    DefaultLimits = settings.DefaultLimits,
+                    Engine = settings.Engine,
+                    Sessions = settings.Sessions with { TimeProvider = sp.GetRequiredService<TimeProvider>() },
+                }));
+                // The engine owns and disposes these (their Dispose is idempotent).
+                services.AddSingleton(sp => sp.GetRequiredService<WardenEngine>().Backend);
                 services.AddHostedService<StartupChecks>();
             })
             .ConfigureWebHost(web => web
@@ -96,15 +104,14 @@ public sealed class WardenServer
         // After the web host: it starts once Kestrel listens, and warms the fast path in the background.
         services.AddSingleton<EngineWarmUp>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineWarmUp>());
-        services.AddSingleton<ISessionManager>(sp => new SessionManager(sp.GetRequiredService<LinuxSandboxBackend>(),
-            settings.Sessions with { TimeProvider = sp.GetRequiredService<TimeProvider>() }));
+        services.AddSingleton(sp => sp.GetRequiredService<WardenEngine>().Sessions);
         services.AddSingleton<SessionAccess>();
         // Stopped after the run tracker has drained (cells included): ends every session and waits until each sandbox is gone.
         services.AddHostedService<SessionShutdown>();
         services.AddSingleton<RunTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<RunTracker>());
-        // The advisory code checks are composed here, once, so every face of this server (TCP and the Unix socket) honours a request's check field.
-        services.AddSingleton(sp => WardenEngine.CreateRunner(sp.GetRequiredService<LinuxSandboxBackend>(), settings.DefaultLimits, codeCheck: RunnerChecks.Create()));
+        // The engine's runner carries the advisory code checks, so every face of this server honours a request's check field.
+        services.AddSingleton(sp => sp.GetRequiredService<WardenEngine>().Runner);
         services.AddSingleton<ISandboxRunner>(sp => new GatedRunner(sp.GetRequiredService<Runner>(), settings.Options.Server.MaxConcurrentRuns));
         services.AddSingleton<RunQuota>();
         services.AddSingleton<ApiKeys>();

@@ -9,10 +9,7 @@ internal static class CliRunner
 
     public static async Task<Output> RunAsync(string? stdin, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "warden.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
+        using var p = Start(args);
         if (stdin is not null) await p.StandardInput.WriteAsync(stdin);
         p.StandardInput.Close();
         var o = p.StandardOutput.ReadToEndAsync();
@@ -20,5 +17,29 @@ internal static class CliRunner
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await p.WaitForExitAsync(cts.Token);
         return new Output(p.ExitCode, await o, await e);
+    }
+
+    /// <summary>Starts `warden` with <paramref name="args"/>, its standard streams redirected.</summary>
+    public static Process Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "warden.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return Process.Start(psi)!;
+    }
+
+    /// <summary>
+    /// The cgroup directories the `warden` process <paramref name="pid"/> made (its backends' parents
+    /// are named <c>warden/p&lt;pid&gt;-&lt;start time&gt;-&lt;n&gt;</c> in every hierarchy, v1 or v2).
+    /// </summary>
+    public static List<string> CgroupsOf(int pid)
+    {
+        var found = new List<string>();
+        foreach (var root in new[] { "/sys/fs/cgroup/warden" }.Concat(
+            Directory.Exists("/sys/fs/cgroup") ? Directory.GetDirectories("/sys/fs/cgroup").Select(d => Path.Combine(d, "warden")) : []))
+        {
+            if (Directory.Exists(root)) found.AddRange(Directory.GetDirectories(root, $"p{pid}-*"));
+        }
+        return found;
     }
 }

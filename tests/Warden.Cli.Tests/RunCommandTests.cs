@@ -218,3 +218,42 @@ public sealed class RunCommandTests
         Assert.DoesNotContain(Directory.GetDirectories(Path.GetTempPath(), "warden-unsafe-*"), d => Directory.GetCreationTimeUtc(d) > DateTime.UtcNow.AddMinutes(-1));
     }
 }
+
+public sealed class RunCommandCleanupTests
+{
+    [Fact]
+    public async Task Run_LeavesNoCgroupBehind_OnceItHasExited()
+    {
+        using var p = CliRunner.Start("run", "-l", "sh", "-c", "echo hi");
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
+        Assert.True(p.ExitCode == 0, await stderr);
+        Assert.Equal("hi\n", await stdout);
+        Assert.Empty(CliRunner.CgroupsOf(p.Id));
+    }
+
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task Run_Interrupted_KillsTheSandboxExits130_AndLeavesNoProcessOrCgroup(string signal)
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        using var p = CliRunner.Start("run", "-l", "sh", "--timeout", "60", "--env", $"{Warden.TestSupport.Leftovers.MarkerVariable}={marker}",
+            "-c", "echo started; sleep 60; echo not-interrupted");
+        p.StandardInput.Close();
+        var stderr = p.StandardError.ReadToEndAsync();
+        var first = await p.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.True(first == "started", $"first line: {first}; stderr: {(p.HasExited ? await stderr : "")}");
+        Assert.NotEmpty(Warden.TestSupport.Leftovers.ProcessesWithMarker(marker));
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        var rest = await p.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(130, p.ExitCode);
+        Assert.DoesNotContain("not-interrupted", rest);
+        Assert.Contains("warden: interrupted.", await stderr);
+        Assert.Empty(Warden.TestSupport.Leftovers.ProcessesWithMarker(marker));
+        Assert.Empty(CliRunner.CgroupsOf(p.Id));
+    }
+}

@@ -20,9 +20,10 @@ public class EngineFixture : IDisposable
     /// <summary>Creates the backend with <paramref name="options"/>.</summary>
     protected EngineFixture(EngineOptions options)
     {
-        Backend = new LinuxSandboxBackend(options);
+        Engine = WardenEngine.Create(new WardenEngineOptions { Engine = options });
+        Backend = Engine.Backend;
         Backend.EnsureAvailable();
-        Runner = WardenEngine.CreateRunner(Backend);
+        Runner = Engine.Runner;
     }
 
     /// <summary>Called before each run (the zygote fixture makes sure a zygote is up).</summary>
@@ -34,7 +35,10 @@ public class EngineFixture : IDisposable
     /// <summary>Whether Python runs go through the zygote.</summary>
     public bool IsZygote => PythonPaths[0] != "cold";
 
-    /// <summary>The backend.</summary>
+    /// <summary>The engine, composed as every face composes it.</summary>
+    public WardenEngine Engine { get; }
+
+    /// <summary>The engine's backend.</summary>
     public LinuxSandboxBackend Backend { get; }
 
     /// <summary>The runner over <see cref="Backend"/>.</summary>
@@ -61,10 +65,10 @@ public class EngineFixture : IDisposable
         return (result, marker);
     }
 
-    /// <summary>Disposes the backend (removes its cgroup parent).</summary>
+    /// <summary>Disposes the engine (removes its cgroup parent).</summary>
     public void Dispose()
     {
-        Backend.Dispose();
+        Engine.Dispose();
         GC.SuppressFinalize(this);
     }
 }

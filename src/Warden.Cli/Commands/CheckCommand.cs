@@ -65,7 +65,7 @@ internal static class CheckCommand
         else
         {
             foreach (var f in report.Findings)
-                Console.WriteLine($"{path}:{f.Line}:{f.Column} {Name(f.Severity)} {f.RuleId} {f.Message}{(f.Suggestion is null ? "" : $" ({f.Suggestion})")}");
+                Console.WriteLine($"{path}:{f.Line}:{f.Column} {f.Severity.Name()} {f.RuleId} {f.Message}{(f.Suggestion is null ? "" : $" ({f.Suggestion})")}");
             Console.Error.WriteLine(report.Analyzed
                 ? $"{report.Findings.Count} finding(s): {report.Count(Severity.Block)} block, {report.Count(Severity.Warn)} warn, {report.Count(Severity.Info)} info. Advisory: the sandbox is the security boundary."
                 : $"Not analysed: {(report.Mode == CheckMode.Off ? "the policy's mode is off" : $"no checker for {report.Language}")}.");
@@ -81,9 +81,8 @@ internal static class CheckCommand
             return 0;
         }
         foreach (var r in CodeChecker.Rules)
-            Console.WriteLine($"{r.Id,-24} {Name(r.DefaultSeverity),-5} {r.Title}");
+            Console.WriteLine($"{r.Id,-24} {r.DefaultSeverity.Name(),-5} {r.Title}");
         return 0;
     }
 
-    private static string Name(Severity s) => s switch { Severity.Block => "block", Severity.Warn => "warn", _ => "info" };
 }

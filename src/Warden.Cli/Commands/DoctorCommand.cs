@@ -15,12 +15,13 @@ internal static class DoctorCommand
         var cmd = new Command("doctor", "Check that this host can isolate code, and say how to fix it if not.");
         cmd.SetAction(async (parse, ct) =>
         {
-            var options = WardenEngine.SharedBackend.Options;
+            await using var engine = WardenEngine.Create();
+            var options = engine.Backend.Options;
             var checks = HostProbe.StaticChecks(options).ToList();
             checks.Add(HostProbe.CgroupCheck(options));
             if (checks.All(c => c.Level != CheckLevel.Fail || !c.Required))
-                checks.Add(await HostProbe.SmokeTest(WardenEngine.SharedBackend));
-            var registry = new Languages.LanguageRegistry(Languages.LanguageRegistry.BuiltIn(), WardenEngine.SharedBackend.CanExecute);
+                checks.Add(await HostProbe.SmokeTest(engine.Backend));
+            var registry = engine.Languages;
             foreach (var d in registry.Definitions)
             {
                 var s = registry.Status(d);

@@ -65,8 +65,9 @@ internal static class EvalCommand
             try
             {
                 // Many Python samples: start the zygote now so they take the fast path.
-                await WardenEngine.SharedBackend.WarmUpAsync(ct);
-                summary = await job.RunAsync(WardenEngine.CreateRunner(), progress, ct);
+                await using var engine = WardenEngine.Create();
+                await engine.WarmUpAsync(ct);
+                summary = await job.RunAsync(engine.Runner, progress, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -13,7 +13,8 @@ internal static class LanguagesCommand
         var cmd = new Command("languages", "List the languages and whether each can run on this host.") { json };
         cmd.SetAction(parse =>
         {
-            var registry = new Languages.LanguageRegistry(Languages.LanguageRegistry.BuiltIn(), WardenEngine.SharedBackend.CanExecute);
+            using var engine = WardenEngine.Create();
+            var registry = engine.Languages;
             var statuses = registry.Definitions.Select(registry.Status).ToList();
             if (parse.GetValue(json))
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Warden.Checks;
 using Warden.Execution;
 using Warden.Languages;
 using Warden.Linux;
@@ -15,7 +16,7 @@ namespace Warden.Cli.Commands;
 /// </summary>
 internal static class RunCommand
 {
-    public const int ExitTimeout = 124, ExitWardenError = 125, ExitKilled = 137, ExitUsage = 2;
+    public const int ExitTimeout = 124, ExitWardenError = 125, ExitKilled = 137, ExitUsage = 2, ExitInterrupted = 130;
 
     public static Command Create()
     {
@@ -50,7 +51,12 @@ internal static class RunCommand
                     throw new InvalidRequestException("--out-dir", "--collect needs --out-dir to say where the files go.");
 
                 Runner runner;
-                if (parse.GetValue(unsafeMode))
+                // Disposed on every way out (an interrupt included): it kills the sandbox and removes its cgroups.
+                await using var engine = parse.GetValue(unsafeMode) ? null
+                    // One run per process: a zygote would cost more to start than it saves. The
+                    // server keeps zygotes warm; the CLI starts one fresh sandbox.
+                    : WardenEngine.Create(new WardenEngineOptions { Engine = new EngineOptions { FastPath = new Linux.FastPath.ZygoteOptions { Enabled = false } } });
+                if (engine is null)
                 {
                     Console.Error.WriteLine(UnsandboxedBackend.Warning);
                     var backend = new UnsandboxedBackend();
@@ -58,10 +64,7 @@ internal static class RunCommand
                 }
                 else
                 {
-                    // One run per process: a zygote would cost more to start than it saves. The
-                    // server keeps zygotes warm; the CLI starts one fresh sandbox.
-                    runner = WardenEngine.CreateRunner(new LinuxSandboxBackend(new EngineOptions { FastPath = new Linux.FastPath.ZygoteOptions { Enabled = false } }),
-                        codeCheck: Warden.Checks.RunnerChecks.Create());
+                    runner = engine.Runner;
                 }
 
                 RunResult result;
@@ -76,14 +79,14 @@ internal static class RunCommand
                 }
                 if (!asJson)
                     foreach (var f in result.Findings)
-                        Console.Error.WriteLine($"warden: check {f.Severity} {f.RuleId} at {f.Line}:{f.Column}: {f.Message}");
+                        Console.Error.WriteLine($"warden: check {f.Severity.Name()} {f.RuleId} at {f.Line}:{f.Column}: {f.Message}");
                 if (parse.GetValue(outDir) is { } dir) CollectedFiles.Write(dir, result.Files);
                 return ExitCodeFor(result);
             }
-            catch (CodeCheckRefusedException ex)
+            catch (CodeCheckBlockedException ex)
             {
-                foreach (var f in ex.Findings)
-                    Console.Error.WriteLine($"warden: check {f.Severity} {f.RuleId} at {f.Line}:{f.Column}: {f.Message}{(f.Suggestion is null ? "" : " (" + f.Suggestion + ")")}");
+                foreach (var f in ex.Report.Findings)
+                    Console.Error.WriteLine($"warden: check {f.Severity.Name()} {f.RuleId} at {f.Line}:{f.Column}: {f.Message}{(f.Suggestion is null ? "" : " (" + f.Suggestion + ")")}");
                 CliOutput.Error(ex, asJson);
                 return ExitUsage;
             }

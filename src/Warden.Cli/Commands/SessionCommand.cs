@@ -53,7 +53,7 @@ internal static class SessionCommand
         foreach (var o in new Option[] { c.Env, c.OutDir, c.Init }) cmd.Options.Add(o);
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, Common c, bool json, Func<SessionManager, SessionInfo, CellPrinter, Task<int>> body)
+    private static async Task<int> RunAsync(ParseResult parse, Common c, bool json, Func<ISessionManager, SessionInfo, CellPrinter, Task<int>> body)
     {
         try
         {
@@ -73,7 +73,9 @@ internal static class SessionCommand
                 IdleTtlSeconds = 86_400,
                 MaxLifetimeSeconds = 86_400,
             };
-            await using var manager = new SessionManager(WardenEngine.SharedBackend, new SessionManagerOptions { MaxSessions = 1 });
+            // Disposed on every way out (an interrupt included): it ends the session and removes its sandbox and cgroups.
+            await using var engine = WardenEngine.Create(new WardenEngineOptions { Sessions = new SessionManagerOptions { MaxSessions = 1 } });
+            var manager = engine.Sessions;
             var info = await manager.CreateAsync(request, Owner);
             return await body(manager, info, new CellPrinter(parse.GetValue(c.OutDir)));
         }
@@ -89,7 +91,7 @@ internal static class SessionCommand
         }
     }
 
-    private static async Task<int> ExecAsync(SessionManager manager, SessionInfo info, CellPrinter printer, FileInfo file, bool json, CancellationToken ct)
+    private static async Task<int> ExecAsync(ISessionManager manager, SessionInfo info, CellPrinter printer, FileInfo file, bool json, CancellationToken ct)
     {
         if (!file.Exists) throw new InvalidRequestException("file", $"{file.FullName} does not exist.");
         var cells = PercentScript.Split(await File.ReadAllTextAsync(file.FullName, ct));

@@ -63,8 +63,7 @@ public static class RunRequestValidator
             for (var i = 0; i < collect.Count; i++) ValidateRelativePath($"collect[{i}]", collect[i], allowGlob: true);
         }
         if (r.Limits is { } limits) limits.Resolve();
-        if (r.Check is not (null or "off" or "warn" or "block"))
-            throw new InvalidRequestException("check", "check must be off, warn or block.");
+        Checks.CheckModes.Parse(r.Check, "check");
     }
 
     /// <summary>

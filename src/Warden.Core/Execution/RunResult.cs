@@ -45,7 +45,7 @@ public sealed record RunResult
     /// <summary>Files collected from /workspace, as the request asked.</summary>
     public IReadOnlyList<OutputFile> Files { get; init; } = [];
     /// <summary>Findings of the advisory code checks when the request asked for them; empty otherwise.</summary>
-    public IReadOnlyList<CodeFinding> Findings { get; init; } = [];
+    public IReadOnlyList<Checks.Finding> Findings { get; init; } = [];
     /// <summary>Which path ran the code: <c>cold</c> (a sandbox started on demand), later <c>pool</c> or <c>zygote</c>.</summary>
     public string Path { get; init; } = "cold";
     /// <summary>A short explanation for sandbox-error, compile-error and limits; null otherwise. Never holds host paths.</summary>

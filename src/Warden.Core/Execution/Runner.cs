@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
+using Warden.Checks;
 using Warden.Languages;
 using Warden.Policy;
 using Warden.Sandbox;
@@ -84,13 +85,13 @@ public sealed class Runner : ISandboxRunner
         var limits = (request.Limits ?? new LimitsRequest()).Resolve(_defaults);
         if (limits.MemoryMb < lang.MinMemoryMb)
             throw new InvalidRequestException("limits.memoryMb", $"{lang.Id} needs at least {lang.MinMemoryMb} MiB of memory.");
-        IReadOnlyList<CodeFinding> findings = [];
-        if (request.Check is "warn" or "block" && request.Code is not null)
+        IReadOnlyList<Finding> findings = [];
+        if (CheckModes.Parse(request.Check, "check") is not CheckMode.Off and var mode && request.Code is not null)
         {
             if (_codeCheck is null) throw new InvalidRequestException("check", "Code checks are not available in this host.");
-            var (found, blocked) = _codeCheck(lang.Id, request.Code, request.Check);
-            if (blocked) throw new CodeCheckRefusedException(found);
-            findings = found;
+            var report = _codeCheck(lang.Id, request.Code, mode);
+            if (report.Blocked) throw new CodeCheckBlockedException(report);
+            findings = report.Findings;
         }
         _backend.EnsureAvailable();
 

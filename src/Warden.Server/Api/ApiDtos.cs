@@ -18,7 +18,7 @@ internal sealed record ErrorDetail(string Code, string Message)
 
     /// <summary>With <c>code-check-blocked</c>: every finding of the checks that refused the run.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<Warden.Execution.CodeFinding>? Findings { get; init; }
+    public IReadOnlyList<Warden.Checks.Finding>? Findings { get; init; }
 }
 
 /// <summary><c>/status</c>: a one-line message (a client of ours probes it) and the fast path's state.</summary>

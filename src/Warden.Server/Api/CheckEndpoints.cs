@@ -46,13 +46,7 @@ internal static class CheckEndpoints
         if (string.IsNullOrWhiteSpace(request.Language)) throw new InvalidRequestException("language", "language is required.");
         if (request.Language.Contains('\0')) throw new InvalidRequestException("language", "language contains a NUL character.");
         if (request.Code.Contains('\0')) throw new InvalidRequestException("code", "code contains a NUL character.");
-        var mode = request.Mode switch
-        {
-            null or "block" => CheckMode.Block,
-            "warn" => CheckMode.Warn,
-            "off" => CheckMode.Off,
-            _ => throw new InvalidRequestException("mode", "mode must be off, warn or block."),
-        };
+        var mode = CheckModes.Parse(request.Mode, "mode", whenAbsent: CheckMode.Block);
         // Nothing starts, but checking a large program takes CPU seconds: it holds one of the
         // principal's run slots meanwhile, so a key cannot occupy more cores with checks than with runs.
         CheckReport report;

@@ -32,7 +32,7 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 AuditEntry.Of(context)?.Fail(code);
                 return;
             }
-            await ErrorResponses.WriteAsync(context, status, code, message, field, retry, (ex as CodeCheckRefusedException)?.Findings).ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(context, status, code, message, field, retry, (ex as Checks.CodeCheckBlockedException)?.Report.Findings).ConfigureAwait(false);
         }
     }
 
@@ -46,7 +46,7 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 return (400, i.Code, i.Message, i.Field, null);
             case LanguageAmbiguousException amb:
                 return (422, amb.Code, amb.Message, "language", null);
-            case CodeCheckRefusedException refused:
+            case Checks.CodeCheckBlockedException refused:
                 // Well-formed, but the advisory checks refused it (check: block); the findings go with the error.
                 return (422, refused.Code, refused.Message, "code", null);
             case LanguageUnavailableException l:

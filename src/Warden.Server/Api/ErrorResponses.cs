@@ -8,7 +8,7 @@ namespace Warden.Server.Api;
 internal static class ErrorResponses
 {
     public static async Task WriteAsync(HttpContext context, int status, string code, string message, string? field = null, TimeSpan? retryAfter = null,
-        IReadOnlyList<Warden.Execution.CodeFinding>? findings = null)
+        IReadOnlyList<Warden.Checks.Finding>? findings = null)
     {
         AuditEntry.Of(context)?.Fail(code);
         if (context.Response.HasStarted) return;

@@ -54,7 +54,7 @@ public sealed class JudgeIsolationTests
         var verdict = Assert.Single(await Sandboxes.EvaluateAsync([HumanEval[0]], [Problems.Sample(HumanEval[0].TaskId, completion)]));
         Assert.Equal(VerdictOutcome.Failed, verdict.Outcome);
         Assert.False(verdict.Passed);
-        Leftovers.AssertNone(WardenEngine.SharedBackend);
+        Leftovers.AssertNone(WardenEngine.Shared.Backend);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class JudgeIsolationTests
             """;
         var verdict = Assert.Single(await Sandboxes.EvaluateAsync([problem], [Problems.Sample(problem.TaskId, completion)]));
         Assert.True(verdict.Outcome == VerdictOutcome.Failed, $"{verdict.Outcome}: {verdict.Result}");
-        Leftovers.AssertNone(WardenEngine.SharedBackend);
+        Leftovers.AssertNone(WardenEngine.Shared.Backend);
     }
 
     [Theory]
@@ -112,7 +112,7 @@ public sealed class JudgeIsolationTests
         var neighbours = verdicts.Where(v => v.TaskId != attack.TaskId).ToList();
         Assert.Equal(7, neighbours.Count);
         Assert.True(neighbours.All(v => v.Passed), string.Join("\n", neighbours.Where(v => !v.Passed).Select(v => $"{v.TaskId}: {v.Result}")));
-        Leftovers.AssertNone(WardenEngine.SharedBackend);
+        Leftovers.AssertNone(WardenEngine.Shared.Backend);
     }
 
     public static TheoryData<string> Stops => new()
@@ -140,7 +140,7 @@ public sealed class JudgeIsolationTests
         // The timeout plus the machine's slack for killing and reaping (it is loaded in CI), far
         // from the minutes a stopped sandbox would take if anything waited on it.
         Assert.True(clock.ElapsedMilliseconds < timeoutMs + 7000, $"{stop}: took {clock.ElapsedMilliseconds} ms");
-        Leftovers.AssertNone(WardenEngine.SharedBackend);
+        Leftovers.AssertNone(WardenEngine.Shared.Backend);
     }
 
     private static Sample Canonical(int task) => Problems.Sample(HumanEval[task].TaskId, HumanEval[task].CanonicalSolution!);

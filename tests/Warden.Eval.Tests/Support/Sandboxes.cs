@@ -7,10 +7,17 @@ namespace Warden.Eval.Tests.Support;
 internal static class Sandboxes
 {
     /// <summary>The default runner: Python samples take the zygote fast path once it is up.</summary>
-    public static Runner Runner => WardenEngine.CreateRunner();
+    public static Runner Runner => WardenEngine.Shared.Runner;
 
-    private static readonly Lazy<Runner> Cold = new(() => WardenEngine.CreateRunner(
-        new Warden.Linux.Isolation.LinuxSandboxBackend(new Warden.Linux.Isolation.EngineOptions { FastPath = new Warden.Linux.FastPath.ZygoteOptions { Enabled = false } })));
+    private static readonly Lazy<Runner> Cold = new(() =>
+    {
+        var engine = WardenEngine.Create(new WardenEngineOptions
+        {
+            Engine = new Warden.Linux.Isolation.EngineOptions { FastPath = new Warden.Linux.FastPath.ZygoteOptions { Enabled = false } },
+        });
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => engine.Dispose();
+        return engine.Runner;
+    });
 
     /// <summary>
     /// A runner that starts a fresh sandbox per sample: the tests that count this process's

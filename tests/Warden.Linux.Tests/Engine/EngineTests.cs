@@ -63,7 +63,7 @@ public sealed class EngineTests(EngineFixture engine)
     {
         // Independent of what this host has installed: a Go whose compiler is nowhere.
         var go = Warden.Languages.LanguageRegistry.BuiltIn().Single(d => d.Id == "go") with { Requires = ["/nonexistent/warden-test/go"] };
-        var runner = WardenEngine.CreateRunner(engine.Backend, languages: [go]);
+        var runner = new Runner(engine.Backend, new Warden.Languages.LanguageRegistry([go], engine.Backend.CanExecute));
         Assert.False(runner.Languages.Status(go).Available);
         var ex = await Assert.ThrowsAsync<LanguageUnavailableException>(() => runner.RunAsync(new RunRequest { Language = "go", Code = "package main" }));
         Assert.Contains("/nonexistent/warden-test/go is not installed", ex.Message);

@@ -10,8 +10,8 @@ public sealed class FailClosedTests
     [Fact]
     public async Task Run_WithoutBubblewrap_RefusesWithTheExactFix()
     {
-        using var backend = new LinuxSandboxBackend(new EngineOptions { BwrapPath = "/nonexistent/bwrap" });
-        var runner = WardenEngine.CreateRunner(backend);
+        await using var engine = WardenEngine.Create(new WardenEngineOptions { Engine = new EngineOptions { BwrapPath = "/nonexistent/bwrap" } });
+        var runner = engine.Runner;
         var ex = await Assert.ThrowsAsync<IsolationUnavailableException>(() => runner.RunAsync(new RunRequest { Language = "sh", Code = "echo should not run" }));
         Assert.Contains("bubblewrap", ex.Message);
         Assert.Contains("apt-get install -y bubblewrap", ex.Fix);
@@ -22,8 +22,8 @@ public sealed class FailClosedTests
     [Fact]
     public async Task Run_WithoutHelper_Refuses()
     {
-        using var backend = new LinuxSandboxBackend(new EngineOptions { HelperPath = "/nonexistent/warden-helper" });
-        var ex = await Assert.ThrowsAsync<IsolationUnavailableException>(() => WardenEngine.CreateRunner(backend).RunAsync(new RunRequest { Language = "sh", Code = "echo x" }));
+        await using var engine = WardenEngine.Create(new WardenEngineOptions { Engine = new EngineOptions { HelperPath = "/nonexistent/warden-helper" } });
+        var ex = await Assert.ThrowsAsync<IsolationUnavailableException>(() => engine.Runner.RunAsync(new RunRequest { Language = "sh", Code = "echo x" }));
         Assert.Contains("helper", ex.Message);
     }
 

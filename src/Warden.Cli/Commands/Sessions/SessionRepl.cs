@@ -7,7 +7,7 @@ namespace Warden.Cli.Commands.Sessions;
 /// session; Ctrl-C interrupts a running cell; <c>!cmd</c> runs a shell command in the sandbox;
 /// <c>%upload</c>, <c>%download</c>, <c>%ls</c>, <c>%rm</c>, <c>%restart</c>, <c>%help</c>.
 /// </summary>
-internal sealed class SessionRepl(SessionManager manager, SessionInfo session, CellPrinter printer, DirectoryInfo? outDir)
+internal sealed class SessionRepl(ISessionManager manager, SessionInfo session, CellPrinter printer, DirectoryInfo? outDir)
 {
     private const string Owner = SessionCommand.Owner;
     private volatile bool _running;

@@ -1,7 +1,7 @@
 namespace Warden.Checks;
 
 /// <summary>One thing a code check noticed.</summary>
-/// <param name="RuleId">Stable rule id such as <c>py.process-exec</c> (see <see cref="CodeChecker.Rules"/>).</param>
+/// <param name="RuleId">Stable rule id such as <c>py.process-exec</c> (the rules are listed in docs/checks.md).</param>
 /// <param name="Severity">Severity after the policy's overrides.</param>
 /// <param name="Line">1-based line of the construct.</param>
 /// <param name="Column">1-based column (in UTF-16 code units) of the construct.</param>

@@ -15,3 +15,10 @@ public enum Severity
     [JsonStringEnumMemberName("block")]
     Block,
 }
+
+/// <summary>The wire names of <see cref="Severity"/>.</summary>
+public static class Severities
+{
+    /// <summary><c>info</c>, <c>warn</c> or <c>block</c>.</summary>
+    public static string Name(this Severity severity) => severity switch { Severity.Block => "block", Severity.Warn => "warn", _ => "info" };
+}

@@ -25,6 +25,6 @@ public sealed record CheckReport
     public int Count(Severity severity) => Findings.Count(f => f.Severity == severity);
 
     /// <summary>An empty report: nothing analysed.</summary>
-    internal static CheckReport NotAnalyzed(string language, CheckMode mode) =>
+    public static CheckReport NotAnalyzed(string language, CheckMode mode) =>
         new() { Language = language, Mode = mode, Analyzed = false, Findings = [] };
 }
